@@ -1,0 +1,158 @@
+"""oauth2core: an extensible OAuth 2.x and OpenID Connect client built on requests.
+
+Names provided by plugins (``PrivateKeyJwt``, ``DPoPKey``...) resolve lazily through the
+plugin registry; ``hookimpl`` and ``__version__`` are lazy too, so importing oauth2core
+loads neither pluggy nor stevedore.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._authorization import (
+    AuthorizationRequest,
+    AuthorizationResponse,
+    PkceUtils,
+    RequestUriParameterAuthorizationRequest,
+)
+from ._client import OAuth2Client
+from ._client_auth import (
+    BaseClientAuthenticationMethod,
+    ClientSecretBasic,
+    ClientSecretPost,
+    PublicApp,
+)
+from ._clock import SYSTEM_CLOCK, Clock
+from ._errors import (
+    AccessDenied,
+    AuthorizationPending,
+    AuthorizationResponseError,
+    ConfigurationError,
+    EndpointError,
+    ExpiredToken,
+    FeatureImportError,
+    FeatureNotInstalled,
+    InvalidAuthorizationResponse,
+    InvalidClient,
+    InvalidGrant,
+    InvalidRequest,
+    InvalidResponse,
+    InvalidScope,
+    InvalidTarget,
+    InvalidTokenResponse,
+    MismatchingState,
+    MissingAuthCode,
+    OAuth2Error,
+    PluginConflictError,
+    PluginContractError,
+    PluginError,
+    PluginLoadError,
+    ServerError,
+    SlowDown,
+    TemporarilyUnavailable,
+    TransportError,
+    UnauthorizedClient,
+    UnsupportedGrantType,
+    UnvalidatedIdToken,
+)
+from ._extras import extra_for
+from ._plugins import build_registry, default_registry, plugins
+from ._registry import PluginInfo, Registry
+from ._sentinels import SKIP_ID_TOKEN_VALIDATION
+from ._tokens import BearerToken, ExpiredAccessToken
+
+if TYPE_CHECKING:
+    import pluggy
+
+    hookimpl: pluggy.HookimplMarker
+    __version__: str
+
+__all__ = [
+    "SKIP_ID_TOKEN_VALIDATION",
+    "SYSTEM_CLOCK",
+    "AccessDenied",
+    "AuthorizationPending",
+    "AuthorizationRequest",
+    "AuthorizationResponse",
+    "AuthorizationResponseError",
+    "BaseClientAuthenticationMethod",
+    "BearerToken",
+    "ClientSecretBasic",
+    "ClientSecretPost",
+    "Clock",
+    "ConfigurationError",
+    "EndpointError",
+    "ExpiredAccessToken",
+    "ExpiredToken",
+    "FeatureImportError",
+    "FeatureNotInstalled",
+    "InvalidAuthorizationResponse",
+    "InvalidClient",
+    "InvalidGrant",
+    "InvalidRequest",
+    "InvalidResponse",
+    "InvalidScope",
+    "InvalidTarget",
+    "InvalidTokenResponse",
+    "MismatchingState",
+    "MissingAuthCode",
+    "OAuth2Client",
+    "OAuth2Error",
+    "PkceUtils",
+    "PluginConflictError",
+    "PluginContractError",
+    "PluginError",
+    "PluginInfo",
+    "PluginLoadError",
+    "PublicApp",
+    "Registry",
+    "RequestUriParameterAuthorizationRequest",
+    "ServerError",
+    "SlowDown",
+    "TemporarilyUnavailable",
+    "TransportError",
+    "UnauthorizedClient",
+    "UnsupportedGrantType",
+    "UnvalidatedIdToken",
+    "__version__",
+    "build_registry",
+    "default_registry",
+    "hookimpl",
+    "plugins",
+]
+
+
+_PUBLIC_SUBMODULES = frozenset({"hookspecs", "testing"})
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy names: ``hookimpl``, ``__version__``, and names exported by plugins."""
+    if name == "hookimpl":
+        from ._markers import hookimpl
+
+        return hookimpl
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("oauth2core")
+    if name in _PUBLIC_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    if name.startswith("_"):
+        raise AttributeError(name)
+    export = default_registry().exports.get(name)
+    if export is not None:
+        import importlib
+
+        module, _, attribute = export.target.partition(":")
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    if extra := extra_for("export", name):
+        raise FeatureImportError(name, extra)
+    raise AttributeError(f"module 'oauth2core' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*__all__, *default_registry().exports})

@@ -1,0 +1,317 @@
+"""Authorization requests (RFC 6749 §4.1.1, PKCE RFC 7636) and their callbacks."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType, MethodType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ._errors import (
+    AuthorizationResponseError,
+    FeatureNotInstalled,
+    InvalidAuthorizationResponse,
+    MismatchingState,
+    MissingAuthCode,
+)
+from ._extras import extra_for
+
+if TYPE_CHECKING:
+    from ._registry import Registry
+
+__all__ = [
+    "AuthorizationRequest",
+    "AuthorizationResponse",
+    "PkceUtils",
+    "RequestUriParameterAuthorizationRequest",
+]
+
+
+class PkceUtils:
+    """PKCE helpers (RFC 7636)."""
+
+    @staticmethod
+    def generate_code_verifier() -> str:
+        """A 128-character verifier (the maximum RFC 7636 §4.1 allows)."""
+        return secrets.token_urlsafe(96)
+
+    @staticmethod
+    def derive_challenge(verifier: str, method: str = "S256") -> str:
+        """The ``code_challenge`` for ``verifier`` (RFC 7636 §4.2)."""
+        if method == "S256":
+            digest = hashlib.sha256(verifier.encode("ascii")).digest()
+            return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        if method == "plain":
+            return verifier
+        raise ValueError(f"unsupported code_challenge_method {method!r}")
+
+
+def _generate(value: object, generator: Any) -> str | None:
+    if value is ...:
+        return str(generator())
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError("state and nonce must be strings, None, or ... (generate one)")
+
+
+def _space_separated(value: str | Iterable[str] | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value or None
+    return " ".join(value) or None
+
+
+class AuthorizationResponse:
+    """What the authorization server sent back, with what the exchange needs.
+
+    :ivar code: the authorization code.
+    :ivar state: the state received.
+    :ivar iss: the ``iss`` received (RFC 9207), or None.
+    :ivar redirect_uri: the redirect URI of the request (sent again in the exchange).
+    :ivar code_verifier: the PKCE verifier of the request.
+    :ivar nonce: the nonce of the request, for ID token validation.
+    :ivar options: the per-call options of the request, carried into the code exchange.
+    :ivar extra: the other parameters received.
+    """
+
+    __slots__ = ("code", "code_verifier", "extra", "iss", "nonce", "options", "redirect_uri", "state")
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        state: str | None = None,
+        iss: str | None = None,
+        redirect_uri: str | None = None,
+        code_verifier: str | None = None,
+        nonce: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        **extra: str,
+    ) -> None:
+        self.code = code
+        self.state = state
+        self.iss = iss
+        self.redirect_uri = redirect_uri
+        self.code_verifier = code_verifier
+        self.nonce = nonce
+        self.options: Mapping[str, Any] = MappingProxyType(dict(options or {}))
+        self.extra = extra
+
+    def __repr__(self) -> str:
+        return f"AuthorizationResponse(code=<redacted>, iss={self.iss!r})"
+
+
+class AuthorizationRequest:
+    """An authorization request: build its URI, then validate the callback.
+
+    PKCE S256 is on by default (``code_challenge_method=None`` turns it off); ``state`` is
+    generated, and ``nonce`` too when the scope includes ``openid``. Keyword options
+    declared by plugins (``dpop_key=``) are kept in :attr:`options`, may add parameters
+    (``dpop_jkt``), and travel into the :class:`AuthorizationResponse`. Other keywords are
+    sent as parameters.
+    """
+
+    def __init__(
+        self,
+        authorization_endpoint: str,
+        client_id: str,
+        redirect_uri: str | None = None,
+        scope: str | Iterable[str] | None = "openid",
+        response_type: str = "code",
+        *,
+        state: str | None | Any = ...,
+        nonce: str | None | Any = ...,
+        code_verifier: str | None = None,
+        code_challenge_method: str | None = "S256",
+        response_mode: str | None = None,
+        issuer: str | None = None,
+        registry: Registry | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if registry is None:
+            from ._plugins import default_registry
+
+            registry = default_registry()
+        self.registry = registry
+        self.authorization_endpoint = authorization_endpoint
+        self.client_id = client_id
+        self.redirect_uri = redirect_uri
+        self.scope = _space_separated(scope)
+        self.response_type = response_type
+        self.response_mode = response_mode
+        self.issuer = issuer
+        self.state = _generate(state, lambda: secrets.token_urlsafe(32))
+        wants_nonce = self.scope is not None and "openid" in self.scope.split()
+        self.nonce = _generate(
+            nonce if wants_nonce or nonce is not ... else None, lambda: secrets.token_urlsafe(32)
+        )
+        self.code_challenge_method = code_challenge_method
+        if code_challenge_method is None:
+            self.code_verifier = None
+            self.code_challenge = None
+        else:
+            self.code_verifier = code_verifier or PkceUtils.generate_code_verifier()
+            self.code_challenge = PkceUtils.derive_challenge(
+                self.code_verifier, code_challenge_method
+            )
+        declared = registry.call_options
+        self.options: Mapping[str, Any] = MappingProxyType(
+            {k: v for k, v in kwargs.items() if k in declared and v is not None}
+        )
+        self.extra = {k: v for k, v in kwargs.items() if k not in declared and v is not None}
+        for name in self.extra:
+            if extra := extra_for("option", name):
+                raise FeatureNotInstalled(name, extra)
+
+    @property
+    def args(self) -> dict[str, str]:
+        """The request parameters, as sent in the URI (or pushed with PAR)."""
+        params: dict[str, Any] = {
+            "client_id": self.client_id,
+            "response_type": self.response_type,
+            "redirect_uri": self.redirect_uri,
+            "scope": self.scope,
+            "state": self.state,
+            "nonce": self.nonce,
+            "code_challenge": self.code_challenge,
+            "code_challenge_method": self.code_challenge and self.code_challenge_method,
+            "response_mode": self.response_mode,
+            **self.extra,
+        }
+        for name, value in self.options.items():
+            option = self.registry.request_options[("call", name)]
+            if option.authorization_params is not None:
+                params.update(option.authorization_params(value))
+        return {k: str(v) for k, v in params.items() if v is not None}
+
+    @property
+    def uri(self) -> str:
+        """The URI to send the user agent to."""
+        return _with_query(self.authorization_endpoint, self.args)
+
+    def __str__(self) -> str:
+        return self.uri
+
+    def __getattr__(self, name: str) -> Any:
+        """A method registered by a plugin (``request.sign(...)`` with JAR)."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            registry = object.__getattribute__(self, "registry")
+        except AttributeError:
+            raise AttributeError(name) from None
+        method = registry.client_method(name, "authorization_request")
+        if method is not None:
+            return MethodType(method.function, self)
+        if extra := extra_for("method", name):
+            raise FeatureNotInstalled(name, extra)
+        raise AttributeError(f"'AuthorizationRequest' object has no attribute {name!r}")
+
+    def __repr__(self) -> str:
+        return f"AuthorizationRequest({self.authorization_endpoint!r}, client_id={self.client_id!r})"
+
+    def validate_callback(self, response: str | Mapping[str, str]) -> AuthorizationResponse:
+        """Check the callback (a URL, a query string or form_post fields) and return it.
+
+        :raises MismatchingState: the state is missing or differs (compared in constant time).
+        :raises AuthorizationResponseError: the server sent an ``error`` (a subclass by code).
+        :raises MissingAuthCode: there is no ``code``.
+        """
+        params = _callback_params(response, self.response_mode)
+        mode = self.response_mode or "query"
+        handler = self.registry.response_modes.get(mode)
+        if handler is None:
+            if extra := extra_for("response_mode", mode):
+                raise FeatureNotInstalled(mode, extra)
+            raise ValueError(f"unsupported response_mode {mode!r}")
+        params = dict(handler.parse(params, self))
+        received_state = params.pop("state", None)
+        if self.state is not None and (
+            received_state is None
+            or not hmac.compare_digest(received_state.encode(), self.state.encode())
+        ):
+            raise MismatchingState("the callback state does not match the request's state")
+        error = params.pop("error", None)
+        if error is not None:
+            cls = self.registry.error_class(
+                "authorization_response", error, AuthorizationResponseError
+            )
+            raise cls(self, error, params.get("error_description"), params.get("error_uri"))
+        code = params.pop("code", None)
+        if not code:
+            raise MissingAuthCode("the callback has no code")
+        return AuthorizationResponse(
+            code,
+            state=received_state,
+            iss=params.pop("iss", None),
+            redirect_uri=self.redirect_uri,
+            code_verifier=self.code_verifier,
+            nonce=self.nonce,
+            options=self.options,
+            **params,
+        )
+
+    @classmethod
+    def pushed(
+        cls, request: AuthorizationRequest, request_uri: str
+    ) -> RequestUriParameterAuthorizationRequest:
+        """The request to send after ``request`` was pushed with PAR (RFC 9126 §4)."""
+        return RequestUriParameterAuthorizationRequest(request, request_uri)
+
+
+class RequestUriParameterAuthorizationRequest:
+    """A pushed authorization request: its URI carries ``client_id`` and ``request_uri``.
+
+    Callbacks are checked against the pushed request, whose options travel on.
+    """
+
+    def __init__(self, pushed: AuthorizationRequest, request_uri: str) -> None:
+        self.pushed = pushed
+        self.request_uri = request_uri
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """The pushed request's options."""
+        return self.pushed.options
+
+    @property
+    def uri(self) -> str:
+        """The URI to send the user agent to."""
+        args = {"client_id": self.pushed.client_id, "request_uri": self.request_uri}
+        return _with_query(self.pushed.authorization_endpoint, args)
+
+    def __str__(self) -> str:
+        return self.uri
+
+    def validate_callback(self, response: str | Mapping[str, str]) -> AuthorizationResponse:
+        """Check the callback against the pushed request."""
+        return self.pushed.validate_callback(response)
+
+
+def _with_query(url: str, params: Mapping[str, str]) -> str:
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def _callback_params(response: str | Mapping[str, str], response_mode: str | None) -> dict[str, str]:
+    if isinstance(response, Mapping):
+        pairs = list(response.items())
+    elif isinstance(response, str):
+        parts = urlsplit(response)
+        if parts.scheme or response.startswith(("?", "#", "/")):
+            text = parts.fragment if response_mode == "fragment" else parts.query
+        else:
+            text = response
+        pairs = parse_qsl(text, keep_blank_values=True)
+    else:
+        raise TypeError("the callback must be a URL, a query string or a mapping")
+    params: dict[str, str] = {}
+    for name, value in pairs:
+        if name in params:
+            raise InvalidAuthorizationResponse(f"the callback repeats the parameter {name!r}")
+        params[name] = value
+    return params

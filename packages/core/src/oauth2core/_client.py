@@ -1,0 +1,553 @@
+"""OAuth2Client: the token endpoint and the other backend endpoints of one client."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType, MethodType
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+import requests
+
+from ._errors import (
+    EndpointError,
+    FeatureNotInstalled,
+    InvalidResponse,
+    InvalidTokenResponse,
+    UnvalidatedIdToken,
+)
+from ._extensions import AuthCoercionContext, FlowContext, TokenResponseContext
+from ._extras import extra_for
+from ._flows import send_through, transport_error
+from ._sentinels import SKIP_ID_TOKEN_VALIDATION, Sentinel
+
+if TYPE_CHECKING:
+    from ._authorization import AuthorizationRequest, AuthorizationResponse
+    from ._registry import Registry
+    from ._tokens import BearerToken
+
+__all__ = ["OAuth2Client", "validate_endpoint"]
+
+AuthLike = requests.auth.AuthBase | tuple[str, Any] | str | None
+"""What ``auth=`` accepts: a handler, ``(client_id, secret)``, a bare ``client_id``, or None;
+plugins add shapes such as ``(client_id, private_jwk)``."""
+
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_endpoint(name: str, url: object) -> str:
+    """Check an endpoint URL: https (http only on loopback), no credentials, no fragment.
+
+    :raises ValueError: naming the endpoint and what is wrong.
+    """
+    if not isinstance(url, str):
+        raise TypeError(f"{name} must be a string URL")
+    parts = urlsplit(url)
+    problems = []
+    if parts.scheme == "http":
+        if not _is_loopback(parts.hostname or ""):
+            problems.append("must use https (plain http is allowed on loopback only)")
+    elif parts.scheme != "https":
+        problems.append("must be an https URL")
+    if not parts.hostname:
+        problems.append("has no host")
+    if parts.username is not None or parts.password is not None:
+        problems.append("must not carry credentials")
+    if parts.fragment:
+        problems.append("must not have a fragment")
+    if problems:
+        raise ValueError(f"{name} {url!r} " + "; ".join(problems))
+    return url
+
+
+def _scope(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Iterable):
+        items = list(value)
+        if all(isinstance(item, str) for item in items):
+            return " ".join(items)
+    raise TypeError("scope must be a string or an iterable of strings")
+
+
+def _form_value(name: str, value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        raise TypeError(f"form parameter {name!r} must not be a boolean")
+    if isinstance(value, int | float):
+        return str(value)
+    raise TypeError(f"form parameter {name!r} must be a string or a number")
+
+
+class OAuth2Client:
+    """An OAuth 2.x client of one Authorization Server.
+
+    :param token_endpoint: the token endpoint URL (https, or http on loopback).
+    :param auth: client authentication: a :class:`requests.auth.AuthBase`, a
+        ``(client_id, client_secret)`` tuple (``client_secret_post``), a bare ``client_id``
+        (public client), or a shape a plugin accepts (``(client_id, private_jwk)`` with
+        ``oauth2core[jwt]``).
+    :param client_id: instead of ``auth``, with ``client_secret`` or a plugin keyword.
+    :param client_secret: the client secret.
+    :param token_endpoint_auth_method: the method to build from ``client_id`` and the
+        credential (default ``client_secret_post`` with a secret).
+    :param issuer: the server's issuer identifier.
+    :param session: the :class:`requests.Session` to use (a new one by default).
+    :param timeout: seconds to wait for the server on each request.
+    :param registry: the plugin registry (default: the process registry).
+    :param options: client options declared by plugins (``dpop_bound_access_tokens=``)
+        and keywords claimed by auth coercions (``private_key=``); anything else is a
+        :class:`TypeError`.
+    """
+
+    __slots__ = (
+        "_owns_session",
+        "auth",
+        "authorization_endpoint",
+        "code_challenge_method",
+        "issuer",
+        "options",
+        "pushed_authorization_request_endpoint",
+        "redirect_uri",
+        "registry",
+        "session",
+        "timeout",
+        "token_endpoint",
+    )
+
+    DISPATCHED: ClassVar[frozenset[str]] = frozenset(
+        {"client_credentials", "authorization_code", "refresh_token", "resource_owner_password"}
+    )
+    """Typed methods whose implementation is registered through ``register_grants``."""
+
+    def __init__(
+        self,
+        token_endpoint: str,
+        auth: AuthLike = None,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token_endpoint_auth_method: str | None = None,
+        issuer: str | None = None,
+        authorization_endpoint: str | None = None,
+        pushed_authorization_request_endpoint: str | None = None,
+        redirect_uri: str | None = None,
+        code_challenge_method: str | None = "S256",
+        session: requests.Session | None = None,
+        timeout: float = 10.0,
+        registry: Registry | None = None,
+        **options: Any,
+    ) -> None:
+        if registry is None:
+            from ._plugins import default_registry
+
+            registry = default_registry()
+        self.registry = registry
+        self.token_endpoint = validate_endpoint("token_endpoint", token_endpoint)
+        self.issuer = issuer
+        self.authorization_endpoint = authorization_endpoint and validate_endpoint(
+            "authorization_endpoint", authorization_endpoint
+        )
+        self.pushed_authorization_request_endpoint = (
+            pushed_authorization_request_endpoint
+            and validate_endpoint(
+                "pushed_authorization_request_endpoint", pushed_authorization_request_endpoint
+            )
+        )
+        self.redirect_uri = redirect_uri
+        self.code_challenge_method = code_challenge_method
+        self.timeout = timeout
+        client_options, keywords = self._split_constructor_keywords(options)
+        self.options: Mapping[str, Any] = MappingProxyType(client_options)
+        self.auth = self._coerce_auth(
+            auth, client_id, client_secret, token_endpoint_auth_method, keywords
+        )
+        self._owns_session = session is None
+        self.session = session if session is not None else requests.Session()
+
+    # ---------------------------------------------------------------- construction helpers
+
+    def _split_constructor_keywords(
+        self, options: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        client_options: dict[str, Any] = {}
+        keywords: dict[str, Any] = {}
+        for name, value in options.items():
+            if ("client", name) in self.registry.request_options:
+                client_options[name] = value
+            elif name in self.registry.coercion_keywords:
+                keywords[name] = value
+            elif extra := extra_for("keyword", name):
+                raise FeatureNotInstalled(name, extra)
+            else:
+                raise TypeError(f"OAuth2Client() got an unexpected keyword argument {name!r}")
+        return client_options, keywords
+
+    def _coerce_auth(
+        self,
+        auth: AuthLike,
+        client_id: str | None,
+        client_secret: str | None,
+        method: str | None,
+        keywords: dict[str, Any],
+    ) -> requests.auth.AuthBase | None:
+        if auth is not None and (client_id or client_secret or method or keywords):
+            raise TypeError(
+                "pass client credentials either as auth= or as client_id=/client_secret=/"
+                "token_endpoint_auth_method= keywords, not both"
+            )
+        if isinstance(auth, requests.auth.AuthBase):
+            return auth
+        if method is not None:
+            return self._auth_from_method(method, client_id, client_secret, keywords)
+        context = AuthCoercionContext(
+            client_id=client_id,
+            client_secret=client_secret,
+            keywords=keywords,
+            token_endpoint=self.token_endpoint,
+            issuer=self.issuer,
+        )
+        for coercion in self.registry.auth_coercions:
+            handler = coercion.coerce(auth, context)
+            if handler is not None:
+                return handler
+        if auth is None and client_id is None and not keywords:
+            return None
+        if isinstance(auth, tuple) and len(auth) == 2:
+            raise FeatureNotInstalled("private_key", extra_for("keyword", "private_key") or "jwt")
+        raise TypeError(f"auth= does not accept {type(auth).__name__}")
+
+    def _auth_from_method(
+        self,
+        method: str,
+        client_id: str | None,
+        client_secret: str | None,
+        keywords: dict[str, Any],
+    ) -> requests.auth.AuthBase:
+        entry = self.registry.client_auth_methods.get(method)
+        if entry is None:
+            if extra := extra_for("client_auth_method", method):
+                raise FeatureNotInstalled(method, extra)
+            raise ValueError(f"unknown token_endpoint_auth_method {method!r}")
+        if client_id is None:
+            raise TypeError(f"token_endpoint_auth_method={method!r} needs client_id=")
+        credentials = [v for v in (client_secret, *keywords.values()) if v is not None]
+        if len(credentials) > 1:
+            raise TypeError("pass one credential: client_secret= or one key keyword")
+        return entry.auth_class(client_id, *credentials)
+
+    @classmethod
+    def from_vendor_profile(
+        cls, profile: str, tenant: str, auth: AuthLike = None, **kwargs: Any
+    ) -> OAuth2Client:
+        """A client for ``tenant`` of a vendor (``"auth0"``...), from its registered profile.
+
+        :param kwargs: passed to the constructor; they win over the profile's endpoints.
+        """
+        registry = kwargs.get("registry")
+        if registry is None:
+            from ._plugins import default_registry
+
+            registry = kwargs["registry"] = default_registry()
+        entry = registry.vendor_profiles.get(profile)
+        if entry is None:
+            if extra := extra_for("vendor_profile", profile):
+                raise FeatureNotInstalled(profile, extra)
+            raise ValueError(f"unknown vendor profile {profile!r}")
+        metadata = dict(entry.metadata(tenant))
+        token_endpoint = metadata.pop("token_endpoint")
+        accepted = {"issuer", "authorization_endpoint", "pushed_authorization_request_endpoint"}
+        settings = {k: v for k, v in metadata.items() if k in accepted}
+        return cls(token_endpoint, auth, **{**settings, **kwargs})
+
+    # ---------------------------------------------------------------- plugin methods
+
+    def __getattr__(self, name: str) -> Any:
+        """A method registered by a plugin (``client.authorize_device(...)``)."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            registry = object.__getattribute__(self, "registry")
+        except AttributeError:
+            raise AttributeError(name) from None
+        method = registry.client_method(name)
+        if method is not None:
+            return MethodType(method.function, self)
+        if extra := extra_for("method", name):
+            raise FeatureNotInstalled(name, extra)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _dispatch(self, name: str) -> Any:
+        method = self.registry.client_method(name)
+        if method is None:
+            raise AttributeError(f"no plugin of this client's registry provides {name!r}")
+        return MethodType(method.function, self)
+
+    # ---------------------------------------------------------------- grants
+
+    def client_credentials(self, scope: str | Iterable[str] | None = None, **params: Any) -> Any:
+        """Request a token with the client credentials grant (RFC 6749 §4.4).
+
+        :param scope: the scope, as a string or an iterable of strings.
+        :param params: extra form parameters (``resource=``, ``audience=``...) and declared
+            request options (``dpop=`` with ``oauth2core[dpop]``).
+        """
+        return self._dispatch("client_credentials")(scope, **params)
+
+    def authorization_code(self, code: str | AuthorizationResponse, **params: Any) -> Any:
+        """Exchange an authorization code for a token (RFC 6749 §4.1.3).
+
+        Given an :class:`AuthorizationResponse`, sends its ``code_verifier`` and
+        ``redirect_uri``, and carries the options of the authorization request (the DPoP
+        key behind ``dpop_jkt``) into the exchange.
+        """
+        return self._dispatch("authorization_code")(code, **params)
+
+    def refresh_token(self, refresh_token: str | BearerToken, **params: Any) -> Any:
+        """Refresh a token (RFC 6749 §6)."""
+        return self._dispatch("refresh_token")(refresh_token, **params)
+
+    def resource_owner_password(self, username: str, password: str, **params: Any) -> Any:
+        """Request a token with the resource owner password grant (RFC 6749 §4.3)."""
+        return self._dispatch("resource_owner_password")(username, password, **params)
+
+    def grant_request(
+        self,
+        grant_type: str,
+        *,
+        scope: str | Iterable[str] | None = None,
+        authorization_response: AuthorizationResponse | None = None,
+        id_token_validation: Sentinel | None = None,
+        **params: Any,
+    ) -> Any:
+        """Request a token with any grant: what grant plugins call.
+
+        Declared per-call options are taken out of ``params``; ``None`` values are dropped;
+        the rest is form data.
+        """
+        options, form = self.split_options(params)
+        if authorization_response is not None:
+            options = {**authorization_response.options, **options}
+        data = {"grant_type": grant_type, "scope": _scope(scope), **form}
+        return self.token_request(
+            data,
+            authorization_response=authorization_response,
+            id_token_validation=id_token_validation,
+            **options,
+        )
+
+    def split_options(self, params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Split keyword arguments into declared per-call options and form parameters."""
+        declared = self.registry.call_options
+        options = {k: v for k, v in params.items() if k in declared}
+        form = {k: v for k, v in params.items() if k not in declared}
+        for name in form:
+            if extra := extra_for("option", name):
+                raise FeatureNotInstalled(name, extra)
+        return options, form
+
+    def token_request(
+        self,
+        data: Mapping[str, object],
+        *,
+        authorization_response: AuthorizationResponse | None = None,
+        id_token_validation: Sentinel | None = None,
+        **options: Any,
+    ) -> Any:
+        """Send a token request with form ``data``; return the token built by its token type.
+
+        :param options: declared per-call options only (a :class:`TypeError` otherwise).
+        :raises EndpointError: (a subclass by ``error`` code) when the server refuses.
+        :raises InvalidTokenResponse: when the answer is not a valid token response.
+        :raises TransportError: when the request does not complete.
+        """
+        unknown = options.keys() - self.registry.call_options
+        if unknown:
+            raise TypeError(f"token_request() got unexpected options {sorted(unknown)}")
+        form = {k: _form_value(k, v) for k, v in data.items() if v is not None}
+        response = self.send("token", self.token_endpoint, form, options)
+        return self._token_from(response, form, options, authorization_response, id_token_validation)
+
+    # ---------------------------------------------------------------- sending
+
+    def send(
+        self,
+        endpoint: str,
+        url: str,
+        data: Mapping[str, str] | None,
+        options: Mapping[str, Any] | None = None,
+        *,
+        method: str = "POST",
+    ) -> requests.Response:
+        """Send a request to one of the server's endpoints through the request flows.
+
+        Client authentication and the registered flows for ``endpoint`` apply; redirects
+        are never followed.
+
+        :raises TransportError: when the request does not complete.
+        """
+        request = requests.Request(
+            method, url, data=dict(data) if data else None, headers={"Accept": "application/json"}
+        )
+        prepared = self.session.prepare_request(request)
+        context = FlowContext(endpoint, self, options or {}, data)
+        settings = self.session.merge_environment_settings(url, {}, None, None, None)
+
+        def transmit(wire: requests.PreparedRequest) -> requests.Response:
+            try:
+                return self.session.send(
+                    wire, timeout=self.timeout, allow_redirects=False, **settings
+                )
+            except requests.RequestException as err:
+                raise transport_error(err, wire) from err
+
+        return send_through(transmit, self.registry.flows_for(endpoint), prepared, context)
+
+    def _token_from(
+        self,
+        response: requests.Response,
+        data: Mapping[str, str],
+        options: Mapping[str, Any],
+        authorization_response: AuthorizationResponse | None,
+        id_token_validation: Sentinel | None,
+    ) -> Any:
+        if response.status_code != 200:  # RFC 6749 §5.1: a token response is 200 OK
+            self.raise_for_error(response, "token", InvalidTokenResponse)
+        fields = json_object(response, InvalidTokenResponse)
+        token_type = fields.get("token_type", "Bearer")
+        if not isinstance(token_type, str):
+            raise InvalidTokenResponse("token_type is not a string", response)
+        entry = self.registry.token_type(token_type)
+        if entry is None:
+            raise InvalidTokenResponse(f"unsupported token_type {token_type!r}", response)
+        if (
+            "id_token" in fields
+            and id_token_validation is not SKIP_ID_TOKEN_VALIDATION
+            and "id_token_validation" not in self.registry.provides
+        ):
+            raise UnvalidatedIdToken(response)
+        context = TokenResponseContext(
+            client=self,
+            grant_type=data.get("grant_type", ""),
+            data=data,
+            options=options,
+            response=response,
+            authorization_response=authorization_response,
+        )
+        token = entry.build(fields, context)
+        for step in self.registry.token_response_steps:
+            token = step.step(token, context)
+        return token
+
+    def raise_for_error(
+        self,
+        response: requests.Response,
+        endpoint: str,
+        invalid: type[InvalidResponse] = InvalidResponse,
+        default: type[EndpointError] = EndpointError,
+    ) -> None:
+        """Raise the error a failed response stands for (always raises).
+
+        An OAuth error body (RFC 6749 §5.2) raises the class registered for its ``error``
+        code at ``endpoint`` (else ``default``); anything else raises ``invalid``.
+        """
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("error"), str) and body["error"]:
+            description = body.get("error_description")
+            uri = body.get("error_uri")
+            cls = self.registry.error_class(endpoint, body["error"], default)
+            raise cls(
+                response,
+                body["error"],
+                description if isinstance(description, str) else None,
+                uri if isinstance(uri, str) else None,
+            )
+        content_type = response.headers.get("Content-Type", "no content type")
+        raise invalid(
+            f"the {endpoint} endpoint answered HTTP {response.status_code} ({content_type}) "
+            "without an OAuth error body",
+            response,
+        )
+
+    # ---------------------------------------------------------------- authorization requests
+
+    def authorization_request(self, **kwargs: Any) -> AuthorizationRequest:
+        """An authorization request for this client (its endpoint, id, redirect URI, issuer)."""
+        from ._authorization import AuthorizationRequest
+
+        if self.authorization_endpoint is None:
+            raise ValueError("this client has no authorization_endpoint")
+        client_id = getattr(self.auth, "client_id", None)
+        if not isinstance(client_id, str):
+            raise ValueError("this client has no client_id")
+        kwargs.setdefault("redirect_uri", self.redirect_uri)
+        kwargs.setdefault("issuer", self.issuer)
+        kwargs.setdefault("code_challenge_method", self.code_challenge_method)
+        kwargs.setdefault("registry", self.registry)
+        return AuthorizationRequest(self.authorization_endpoint, client_id, **kwargs)
+
+    def pushed_authorization_request(
+        self, authorization_request: AuthorizationRequest, **options: Any
+    ) -> AuthorizationRequest:
+        """Push ``authorization_request`` to the PAR endpoint (RFC 9126).
+
+        Returns a request whose ``uri`` carries only ``client_id`` and ``request_uri``; its
+        ``validate_callback`` checks the callback against the pushed request, whose
+        options travel on into the code exchange.
+        """
+        from ._authorization import AuthorizationRequest
+
+        if self.pushed_authorization_request_endpoint is None:
+            raise ValueError("this client has no pushed_authorization_request_endpoint")
+        merged = {**authorization_request.options, **options}
+        response = self.send(
+            "pushed_authorization",
+            self.pushed_authorization_request_endpoint,
+            authorization_request.args,
+            merged,
+        )
+        if response.status_code not in (200, 201):  # RFC 9126 §2.2: 201 Created
+            self.raise_for_error(response, "pushed_authorization")
+        fields = json_object(response, InvalidResponse)
+        request_uri = fields.get("request_uri")
+        if not isinstance(request_uri, str) or not request_uri:
+            raise InvalidResponse("the PAR response has no request_uri", response)
+        return AuthorizationRequest.pushed(authorization_request, request_uri)
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def __enter__(self) -> OAuth2Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Close the session if this client created it; never swallow an exception."""
+        if self._owns_session:
+            self.session.close()
+
+    def __repr__(self) -> str:
+        return f"OAuth2Client(token_endpoint={self.token_endpoint!r}, auth={self.auth!r})"
+
+
+def json_object(response: requests.Response, invalid: type[InvalidResponse]) -> dict[str, Any]:
+    """The JSON object in ``response``'s body, or ``invalid`` raised with the response."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise invalid("the response body is not JSON", response) from None
+    if not isinstance(body, dict):
+        raise invalid(f"the response body is a JSON {type(body).__name__}, not an object", response)
+    return body

@@ -1,0 +1,362 @@
+"""The oauth2core exception tree.
+
+Every error raised by oauth2core, its plugins and the servers it talks to is an
+:class:`OAuth2Error`; caller mistakes (a wrong argument type, a missing required
+argument) are plain :class:`TypeError` / :class:`ValueError`.
+
+::
+
+    OAuth2Error
+    ├── PluginError
+    │   ├── PluginLoadError           a plugin failed to import (fail closed)
+    │   ├── PluginConflictError       two plugins registered the same key
+    │   ├── PluginContractError       a plugin breaks the hook contract
+    │   ├── FeatureNotInstalled       (also AttributeError) the plugin of a feature is absent
+    │   └── FeatureImportError        (also ImportError) same, for ``from oauth2core import X``
+    ├── ConfigurationError            inconsistent client configuration
+    ├── TransportError                (also requests.RequestException) the request did not complete
+    ├── InvalidResponse               a malformed response (not JSON, missing fields, wrong types)
+    │   └── InvalidTokenResponse
+    ├── UnvalidatedIdToken            an id_token arrived and no plugin can validate it
+    ├── AuthorizationResponseError    the authorization redirect carries an ``error``
+    └── InvalidAuthorizationResponse  (also ValueError) the redirect fails a check
+        ├── MismatchingState, MissingAuthCode
+    └── EndpointError                 the server answered with an OAuth error body
+        ├── InvalidRequest, InvalidClient, InvalidGrant, UnauthorizedClient,
+        │   UnsupportedGrantType, InvalidScope, InvalidTarget, AccessDenied,
+        │   ServerError, TemporarilyUnavailable,
+        │   AuthorizationPending, SlowDown, ExpiredToken   (codes shared by several grants)
+        └── ... codes registered by plugins (``register_error_codes``)
+
+Errors never carry a secret in their message or ``repr``: a response is kept as the
+``response`` attribute only.
+"""
+
+from __future__ import annotations
+
+import requests
+
+__all__ = [
+    "AccessDenied",
+    "AuthorizationPending",
+    "AuthorizationResponseError",
+    "ConfigurationError",
+    "EndpointError",
+    "ExpiredToken",
+    "FeatureImportError",
+    "FeatureNotInstalled",
+    "InvalidAuthorizationResponse",
+    "InvalidClient",
+    "InvalidGrant",
+    "InvalidRequest",
+    "InvalidResponse",
+    "InvalidScope",
+    "InvalidTarget",
+    "InvalidTokenResponse",
+    "MismatchingState",
+    "MissingAuthCode",
+    "OAuth2Error",
+    "PluginConflictError",
+    "PluginContractError",
+    "PluginError",
+    "PluginLoadError",
+    "ServerError",
+    "SlowDown",
+    "TemporarilyUnavailable",
+    "TransportError",
+    "UnauthorizedClient",
+    "UnsupportedGrantType",
+    "UnvalidatedIdToken",
+]
+
+
+class OAuth2Error(Exception):
+    """The root of every error oauth2core raises on purpose."""
+
+
+class PluginError(OAuth2Error):
+    """A plugin could not be loaded, conflicts with another, or is absent."""
+
+
+class PluginLoadError(PluginError):
+    """A plugin's entry point failed to import; the registry is not built (fail closed).
+
+    :ivar entry_point: the entry-point name in the ``oauth2core.plugins`` group.
+    :ivar distribution: the distribution that declares it, when known.
+    """
+
+    def __init__(self, entry_point: str, distribution: str | None, cause: BaseException) -> None:
+        self.entry_point = entry_point
+        self.distribution = distribution
+        origin = f" from distribution {distribution!r}" if distribution else ""
+        super().__init__(
+            f"oauth2core plugin {entry_point!r}{origin} failed to load: "
+            f"{type(cause).__name__}: {cause}. Fix or uninstall it, or block it with "
+            f"OAUTH2CORE_DISABLE_PLUGINS={entry_point}."
+        )
+
+
+class PluginConflictError(PluginError):
+    """Two plugins registered the same key; nothing is ever silently renamed.
+
+    :ivar key: the conflicting key, e.g. ``("grant", "password")``.
+    :ivar first: who registered the key first (plugin name and distribution).
+    :ivar second: who tried to register it again.
+    """
+
+    def __init__(self, key: tuple[str, ...], first: str, second: str) -> None:
+        self.key = key
+        self.first = first
+        self.second = second
+        what = " ".join(repr(k) for k in key)
+        super().__init__(f"{what} is registered by both {first} and {second}")
+
+
+class PluginContractError(PluginError):
+    """A plugin does not follow the hook contract (unknown hook, wrong argument, bad object).
+
+    :ivar plugin: the plugin name.
+    """
+
+    def __init__(self, plugin: str, message: str) -> None:
+        self.plugin = plugin
+        super().__init__(f"plugin {plugin!r}: {message}")
+
+
+class _MissingFeature(PluginError):
+    def __init__(self, feature: str, extra: str) -> None:
+        self.feature = feature
+        self.extra = extra
+        super().__init__(
+            f"{feature!r} is provided by a plugin that is not installed or is disabled: "
+            f"pip install oauth2core[{extra}]"
+        )
+
+
+class FeatureNotInstalled(_MissingFeature, AttributeError):
+    """A method or keyword of a feature whose plugin is absent or blocked was used.
+
+    The message names the extra to install (``pip install oauth2core[device]``).
+    It is also an :class:`AttributeError`, so ``hasattr(client, "authorize_device")`` is False.
+
+    :ivar feature: the name that was looked up.
+    :ivar extra: the ``oauth2core`` extra that provides it.
+    """
+
+
+class FeatureImportError(_MissingFeature, ImportError):
+    """``from oauth2core import X`` named a feature whose plugin is absent or blocked.
+
+    :ivar feature: the name that was imported.
+    :ivar extra: the ``oauth2core`` extra that provides it.
+    """
+
+
+class ConfigurationError(OAuth2Error):
+    """The client configuration is inconsistent (with itself or the server metadata)."""
+
+
+class TransportError(OAuth2Error, requests.RequestException):
+    """The HTTP request did not complete (connection, TLS or timeout failure).
+
+    It is also a :class:`requests.RequestException`, so existing ``except`` clauses keep
+    working. The original exception is chained as ``__cause__``.
+
+    :ivar transient: True when repeating the request later may succeed (timeouts,
+        refused or reset connections); False for permanent faults (TLS, invalid URL).
+    """
+
+    def __init__(
+        self, message: str, *, transient: bool, request: requests.PreparedRequest | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+        self.transient = transient
+
+
+class InvalidResponse(OAuth2Error):
+    """A response that breaks the protocol: not JSON, not an object, missing or mistyped fields.
+
+    :ivar response: the :class:`requests.Response`.
+    """
+
+    def __init__(self, message: str, response: requests.Response | None = None) -> None:
+        super().__init__(message)
+        self.response = response
+
+
+class InvalidTokenResponse(InvalidResponse):
+    """The token endpoint answered with something that is not a valid token response."""
+
+
+class UnvalidatedIdToken(OAuth2Error):
+    """A token response carries an ``id_token`` and no installed plugin validates ID tokens.
+
+    Install ``oauth2core[oidc]``, or pass ``id_token_validation=SKIP_ID_TOKEN_VALIDATION``
+    to accept the ID token unverified (never trust its claims then).
+
+    :ivar response: the token response.
+    """
+
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(
+            "the token response carries an id_token and no ID token validator is installed: "
+            "pip install oauth2core[oidc], or pass "
+            "id_token_validation=SKIP_ID_TOKEN_VALIDATION to accept it unverified"
+        )
+        self.response = response
+
+
+class AuthorizationResponseError(OAuth2Error):
+    """The authorization server redirected back with an ``error`` (RFC 6749 §4.1.2.1).
+
+    :ivar error: the ``error`` code.
+    :ivar error_description: the ``error_description``, or None.
+    :ivar error_uri: the ``error_uri``, or None.
+    :ivar request: the AuthorizationRequest it answers.
+    """
+
+    def __init__(
+        self,
+        request: object,
+        error: str,
+        error_description: str | None = None,
+        error_uri: str | None = None,
+    ) -> None:
+        self.request = request
+        self.error = error
+        self.error_description = error_description
+        self.error_uri = error_uri
+        detail = f": {error_description}" if error_description else ""
+        super().__init__(f"{error}{detail}")
+
+
+class InvalidAuthorizationResponse(OAuth2Error, ValueError):
+    """The authorization callback fails a check (state, code, issuer...)."""
+
+
+class MismatchingState(InvalidAuthorizationResponse):
+    """The callback's ``state`` is missing or differs from the one sent (no values shown)."""
+
+
+class MissingAuthCode(InvalidAuthorizationResponse):
+    """The callback has no ``code``."""
+
+
+class EndpointError(OAuth2Error):
+    """The server answered with an OAuth error body (RFC 6749 §5.2).
+
+    The class is chosen by the ``error`` code through the registry; unknown codes get the
+    endpoint's default class.
+
+    :ivar response: the :class:`requests.Response`.
+    :ivar error: the ``error`` code.
+    :ivar error_description: the ``error_description``, or None.
+    :ivar error_uri: the ``error_uri``, or None.
+    :ivar status_code: the HTTP status code.
+    """
+
+    def __init__(
+        self,
+        response: requests.Response,
+        error: str,
+        error_description: str | None = None,
+        error_uri: str | None = None,
+    ) -> None:
+        self.response = response
+        self.error = error
+        self.error_description = error_description
+        self.error_uri = error_uri
+        self.status_code = response.status_code
+        detail = f": {error_description}" if error_description else ""
+        super().__init__(f"{error}{detail}")
+
+    @property
+    def description(self) -> str | None:
+        """The ``error_description`` (the name requests_oauth2client uses)."""
+        return self.error_description
+
+    @property
+    def transient(self) -> bool:
+        """True when the same request may succeed later (``temporarily_unavailable``, 5xx)."""
+        return self.status_code >= 500
+
+
+class InvalidRequest(EndpointError):
+    """``invalid_request``: the request is missing a parameter or is malformed."""
+
+
+class InvalidClient(EndpointError):
+    """``invalid_client``: client authentication failed."""
+
+
+class InvalidGrant(EndpointError):
+    """``invalid_grant``: the grant (code, refresh token, assertion...) is invalid or expired."""
+
+
+class UnauthorizedClient(EndpointError):
+    """``unauthorized_client``: this client may not use this grant type."""
+
+
+class UnsupportedGrantType(EndpointError):
+    """``unsupported_grant_type``: the server does not support this grant type."""
+
+
+class InvalidScope(EndpointError):
+    """``invalid_scope``: the requested scope is invalid, unknown or exceeds the grant."""
+
+
+class InvalidTarget(EndpointError):
+    """``invalid_target``: the requested resource is invalid (RFC 8707)."""
+
+
+class AccessDenied(EndpointError):
+    """``access_denied``: the resource owner or server denied the request."""
+
+
+class ServerError(EndpointError):
+    """``server_error``: the server met an unexpected condition."""
+
+    @property
+    def transient(self) -> bool:
+        """Always True: a server error may go away."""
+        return True
+
+
+class TemporarilyUnavailable(EndpointError):
+    """``temporarily_unavailable``: the server is overloaded or under maintenance."""
+
+    @property
+    def transient(self) -> bool:
+        """Always True: the condition is temporary by definition."""
+        return True
+
+
+class AuthorizationPending(EndpointError):
+    """``authorization_pending``: the user has not yet completed the authorization."""
+
+
+class SlowDown(EndpointError):
+    """``slow_down``: polling too fast; increase the interval (RFC 8628 §3.5)."""
+
+
+class ExpiredToken(EndpointError):
+    """``expired_token``: the device code or auth_req_id has expired."""
+
+
+SHARED_ERROR_CODES: dict[str, type[EndpointError]] = {
+    "invalid_request": InvalidRequest,
+    "invalid_client": InvalidClient,
+    "invalid_grant": InvalidGrant,
+    "unauthorized_client": UnauthorizedClient,
+    "unsupported_grant_type": UnsupportedGrantType,
+    "invalid_scope": InvalidScope,
+    "invalid_target": InvalidTarget,
+    "access_denied": AccessDenied,
+    "server_error": ServerError,
+    "temporarily_unavailable": TemporarilyUnavailable,
+    "authorization_pending": AuthorizationPending,
+    "slow_down": SlowDown,
+    "expired_token": ExpiredToken,
+}
+"""The codes used by several features, owned by core (DESIGN §3)."""
+

@@ -1,0 +1,58 @@
+"""Which ``oauth2core`` extra provides a first-party feature.
+
+Core imports nothing of its plugins: this small table only lets a call to an absent
+feature fail closed with an error that says what to install.
+"""
+
+from __future__ import annotations
+
+__all__ = ["FEATURE_EXTRAS", "extra_for"]
+
+FEATURE_EXTRAS: dict[str, dict[str, str]] = {
+    "method": {
+        "authorize_device": "device",
+        "device_code": "device",
+        "backchannel_authentication_request": "ciba",
+        "ciba": "ciba",
+        "jwt_bearer": "jwt",
+        "end_session_url": "oidc",
+        "sign": "oidc",
+        "sign_and_encrypt": "oidc",
+    },
+    "keyword": {
+        "private_key": "jwt",
+        "private_jwk": "jwt",
+        "dpop_bound_access_tokens": "dpop",
+    },
+    "option": {"dpop": "dpop", "dpop_key": "dpop"},
+    "export": {
+        "ClientSecretJwt": "jwt",
+        "PrivateKeyJwt": "jwt",
+        "DeviceAuthorizationResponse": "device",
+        "DeviceAuthorizationPollingJob": "device",
+        "OAuth2DeviceCodeAuth": "device",
+        "BackChannelAuthenticationResponse": "ciba",
+        "BackChannelAuthenticationPollingJob": "ciba",
+        "Auth0Client": "auth0",
+        "Auth0ManagementApiClient": "auth0",
+        "DPoPKey": "dpop",
+        "DPoPToken": "dpop",
+        "IdToken": "oidc",
+        "InvalidIdToken": "oidc",
+    },
+    "grant_type": {
+        "urn:ietf:params:oauth:grant-type:device_code": "device",
+        "urn:openid:params:grant-type:ciba": "ciba",
+        "urn:ietf:params:oauth:grant-type:jwt-bearer": "jwt",
+    },
+    "client_auth_method": {"client_secret_jwt": "jwt", "private_key_jwt": "jwt"},
+    "token_type": {"dpop": "dpop"},
+    "vendor_profile": {"auth0": "auth0"},
+    "response_mode": {"jwt": "oidc", "query.jwt": "oidc", "fragment.jwt": "oidc"},
+}
+"""Kind of name -> name -> extra."""
+
+
+def extra_for(kind: str, name: str) -> str | None:
+    """The extra that provides ``name`` of ``kind``, or None if no first-party plugin does."""
+    return FEATURE_EXTRAS[kind].get(name.lower() if kind == "token_type" else name)

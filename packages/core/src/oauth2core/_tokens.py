@@ -1,0 +1,190 @@
+"""Access tokens: BearerToken (RFC 6750) and how token responses become tokens."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import requests
+
+from ._clock import SYSTEM_CLOCK, Clock
+from ._errors import InvalidTokenResponse, OAuth2Error
+
+if TYPE_CHECKING:
+    from ._extensions import TokenResponseContext
+
+__all__ = ["BearerToken", "ExpiredAccessToken", "bearer_from_response"]
+
+
+class ExpiredAccessToken(OAuth2Error):
+    """An expired access token was about to be sent."""
+
+
+def _lifetime(value: object) -> float:
+    """``expires_in`` as seconds: an int, a float or a numeric string; never negative."""
+    if isinstance(value, bool):
+        raise TypeError("expires_in must be a number of seconds, not a boolean")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise ValueError("expires_in is not a number") from None
+    if not isinstance(value, int | float):
+        raise TypeError(f"expires_in must be a number of seconds, not {type(value).__name__}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError("expires_in must be a finite, non-negative number of seconds")
+    return float(value)
+
+
+class BearerToken(requests.auth.AuthBase):
+    """A Bearer access token (RFC 6750) and what came with it in the token response.
+
+    It is a requests auth handler: ``requests.get(url, auth=token)`` sends
+    ``Authorization: Bearer <token>``. ``str(token)`` is the access token itself (as in
+    requests_oauth2client); ``repr(token)`` never shows a token value.
+
+    ``expires_in`` counts down from creation; ``expires_at`` is fixed at creation. A
+    lifetime of 0 means already expired. Expiry decisions use a monotonic clock, so a
+    wall-clock jump does not expire or revive a token.
+    """
+
+    TOKEN_TYPE: ClassVar[str] = "Bearer"
+    AUTHORIZATION_HEADER: ClassVar[str] = "Authorization"
+    AUTHORIZATION_SCHEME: ClassVar[str] = "Bearer"
+
+    __slots__ = (
+        "_clock",
+        "_deadline",
+        "access_token",
+        "expires_at",
+        "extra",
+        "id_token",
+        "refresh_token",
+        "scope",
+        "token_type",
+    )
+
+    def __init__(
+        self,
+        access_token: str,
+        *,
+        expires_in: int | float | str | None = None,
+        expires_at: datetime | int | float | None = None,
+        token_type: str = "Bearer",
+        refresh_token: str | None = None,
+        scope: str | None = None,
+        id_token: str | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        **extra: Any,
+    ) -> None:
+        if not isinstance(access_token, str) or not access_token:
+            raise TypeError("access_token must be a non-empty string")
+        if not isinstance(token_type, str) or token_type.lower() != self.TOKEN_TYPE.lower():
+            raise ValueError(f"{type(self).__name__} needs token_type {self.TOKEN_TYPE!r}")
+        for name, value in (("refresh_token", refresh_token), ("scope", scope)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be a string")
+        self.access_token = access_token
+        self.token_type = self.TOKEN_TYPE
+        self.refresh_token = refresh_token
+        self.scope = scope
+        self.id_token = id_token
+        self.extra: dict[str, Any] = extra
+        self._clock = clock
+        self._deadline: float | None = None
+        self.expires_at: datetime | None = None
+        if expires_in is not None and expires_at is not None:
+            raise TypeError("pass expires_in or expires_at, not both")
+        if expires_in is not None:
+            remaining = _lifetime(expires_in)
+            now = clock.time()
+            self.expires_at = datetime.fromtimestamp(now + remaining, tz=UTC)
+            self._deadline = clock.monotonic() + remaining
+        elif expires_at is not None:
+            if not isinstance(expires_at, datetime):
+                expires_at = datetime.fromtimestamp(_lifetime(expires_at), tz=UTC)
+            if expires_at.tzinfo is None:
+                raise ValueError("expires_at must be timezone-aware")
+            self.expires_at = expires_at
+            self._deadline = clock.monotonic() + (expires_at.timestamp() - clock.time())
+
+    @property
+    def expires_in(self) -> int | None:
+        """Seconds left before expiry, rounded up; 0 once expired; None if unknown."""
+        if self._deadline is None:
+            return None
+        return max(0, math.ceil(self._deadline - self._clock.monotonic()))
+
+    def is_expired(self, leeway: float = 0) -> bool | None:
+        """True if the token expires within ``leeway`` seconds; None when its lifetime is unknown."""
+        if self._deadline is None:
+            return None
+        return self._clock.monotonic() + leeway >= self._deadline
+
+    def authorization_header(self) -> str:
+        """The value of the ``Authorization`` header: ``Bearer <token>``."""
+        return f"{self.AUTHORIZATION_SCHEME} {self.access_token}"
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        """Add the ``Authorization`` header to ``request``; refuse an expired token."""
+        if self._deadline is not None and self._clock.monotonic() >= self._deadline:
+            raise ExpiredAccessToken("the access token has expired")
+        request.headers[self.AUTHORIZATION_HEADER] = self.authorization_header()
+        return request
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.extra[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        """A field of the token response by name, standard or extra."""
+        if name in self.extra:
+            return self.extra[name]
+        if name in self.as_dict():
+            return self.as_dict()[name]
+        raise KeyError(name)
+
+    def __str__(self) -> str:
+        return self.access_token
+
+    def __repr__(self) -> str:
+        shown = [f"token_type={self.token_type!r}"]
+        if self._deadline is not None:
+            shown.append(f"expires_in={self.expires_in}")
+        if self.scope is not None:
+            shown.append(f"scope={self.scope!r}")
+        for name in ("refresh_token", "id_token"):
+            if getattr(self, name) is not None:
+                shown.append(f"{name}=<redacted>")
+        return f"{type(self).__name__}(access_token=<redacted>, {', '.join(shown)})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The token response fields, with a live ``expires_in``; None values left out."""
+        fields: dict[str, Any] = {
+            "access_token": self.access_token,
+            "token_type": self.token_type,
+            "expires_in": self.expires_in,
+            "refresh_token": self.refresh_token,
+            "scope": self.scope,
+            "id_token": self.id_token,
+            **self.extra,
+        }
+        return {k: v for k, v in fields.items() if v is not None}
+
+
+def bearer_from_response(fields: Mapping[str, Any], context: TokenResponseContext) -> BearerToken:
+    """Build a :class:`BearerToken` from a token response, or raise InvalidTokenResponse."""
+    fields = dict(fields)
+    reserved = {name: fields.pop(name) for name in ("clock",) if name in fields}
+    try:
+        token = BearerToken(**fields)
+    except (TypeError, ValueError) as err:
+        raise InvalidTokenResponse(
+            f"invalid token response: {err}", context.response
+        ) from None
+    token.extra.update(reserved)
+    return token

@@ -1,0 +1,4 @@
+"""The entry point of the oauth2core-vendor-auth0 plugin: its hook implementations.
+
+Only light imports here (DESIGN: lazy by rule); the features register as their issues land.
+"""
