@@ -18,7 +18,7 @@ from ._errors import (
     MismatchingState,
     MissingAuthCode,
 )
-from ._extras import extra_for
+from ._extras import extra_for, missing_method_message
 
 if TYPE_CHECKING:
     from ._registry import Registry
@@ -77,7 +77,16 @@ class AuthorizationResponse:
     :ivar extra: the other parameters received.
     """
 
-    __slots__ = ("code", "code_verifier", "extra", "iss", "nonce", "options", "redirect_uri", "state")
+    __slots__ = (
+        "code",
+        "code_verifier",
+        "extra",
+        "iss",
+        "nonce",
+        "options",
+        "redirect_uri",
+        "state",
+    )
 
     def __init__(
         self,
@@ -122,8 +131,8 @@ class AuthorizationRequest:
         scope: str | Iterable[str] | None = "openid",
         response_type: str = "code",
         *,
-        state: str | None | Any = ...,
-        nonce: str | None | Any = ...,
+        state: str | Any | None = ...,
+        nonce: str | Any | None = ...,
         code_verifier: str | None = None,
         code_challenge_method: str | None = "S256",
         response_mode: str | None = None,
@@ -208,10 +217,12 @@ class AuthorizationRequest:
             return MethodType(method.function, self)
         if extra := extra_for("method", name):
             raise FeatureNotInstalled(name, extra)
-        raise AttributeError(f"'AuthorizationRequest' object has no attribute {name!r}")
+        raise AttributeError(missing_method_message(registry, "AuthorizationRequest", name))
 
     def __repr__(self) -> str:
-        return f"AuthorizationRequest({self.authorization_endpoint!r}, client_id={self.client_id!r})"
+        return (
+            f"AuthorizationRequest({self.authorization_endpoint!r}, client_id={self.client_id!r})"
+        )
 
     def validate_callback(self, response: str | Mapping[str, str]) -> AuthorizationResponse:
         """Check the callback (a URL, a query string or form_post fields) and return it.
@@ -297,7 +308,9 @@ def _with_query(url: str, params: Mapping[str, str]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
-def _callback_params(response: str | Mapping[str, str], response_mode: str | None) -> dict[str, str]:
+def _callback_params(
+    response: str | Mapping[str, str], response_mode: str | None
+) -> dict[str, str]:
     if isinstance(response, Mapping):
         pairs = list(response.items())
     elif isinstance(response, str):

@@ -18,12 +18,16 @@ from ._errors import (
     UnvalidatedIdToken,
 )
 from ._extensions import AuthCoercionContext, FlowContext, TokenResponseContext
-from ._extras import extra_for
+from ._extras import extra_for, missing_method_message
 from ._flows import send_through, transport_error
 from ._sentinels import SKIP_ID_TOKEN_VALIDATION, Sentinel
 
 if TYPE_CHECKING:
-    from ._authorization import AuthorizationRequest, AuthorizationResponse
+    from ._authorization import (
+        AuthorizationRequest,
+        AuthorizationResponse,
+        RequestUriParameterAuthorizationRequest,
+    )
     from ._registry import Registry
     from ._tokens import BearerToken
 
@@ -286,7 +290,7 @@ class OAuth2Client:
             return MethodType(method.function, self)
         if extra := extra_for("method", name):
             raise FeatureNotInstalled(name, extra)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        raise AttributeError(missing_method_message(registry, type(self).__name__, name))
 
     def _dispatch(self, name: str) -> Any:
         method = self.registry.client_method(name)
@@ -377,7 +381,9 @@ class OAuth2Client:
             raise TypeError(f"token_request() got unexpected options {sorted(unknown)}")
         form = {k: _form_value(k, v) for k, v in data.items() if v is not None}
         response = self.send("token", self.token_endpoint, form, options)
-        return self._token_from(response, form, options, authorization_response, id_token_validation)
+        return self._token_from(
+            response, form, options, authorization_response, id_token_validation
+        )
 
     # ---------------------------------------------------------------- sending
 
@@ -502,7 +508,7 @@ class OAuth2Client:
 
     def pushed_authorization_request(
         self, authorization_request: AuthorizationRequest, **options: Any
-    ) -> AuthorizationRequest:
+    ) -> RequestUriParameterAuthorizationRequest:
         """Push ``authorization_request`` to the PAR endpoint (RFC 9126).
 
         Returns a request whose ``uri`` carries only ``client_id`` and ``request_uri``; its

@@ -39,7 +39,7 @@ class BaseClientAuthenticationMethod(requests.auth.AuthBase):
     def apply(
         self,
         data: MutableMapping[str, str],
-        headers: MutableMapping[str, str],
+        headers: MutableMapping[str, str | bytes],
         *,
         endpoint: str,
         issuer: str | None = None,
@@ -56,7 +56,7 @@ class BaseClientAuthenticationMethod(requests.auth.AuthBase):
         if request.method != "POST" or (content_type is not None and content_type != _FORM):
             raise ValueError("client authentication applies to form-encoded POST requests only")
         body = request.body
-        text = body.decode() if isinstance(body, bytes) else (body or "")
+        text = body.decode() if isinstance(body, bytes) else body if isinstance(body, str) else ""
         data = dict(parse_qsl(text, keep_blank_values=True))
         self.apply(data, request.headers, endpoint=request.url or "")
         request.prepare_body(data, None)
@@ -89,7 +89,7 @@ class ClientSecretBasic(_SecretMethod):
     def apply(
         self,
         data: MutableMapping[str, str],
-        headers: MutableMapping[str, str],
+        headers: MutableMapping[str, str | bytes],
         *,
         endpoint: str,
         issuer: str | None = None,
@@ -107,7 +107,7 @@ class ClientSecretPost(_SecretMethod):
     def apply(
         self,
         data: MutableMapping[str, str],
-        headers: MutableMapping[str, str],
+        headers: MutableMapping[str, str | bytes],
         *,
         endpoint: str,
         issuer: str | None = None,
@@ -125,7 +125,7 @@ class PublicApp(BaseClientAuthenticationMethod):
     def apply(
         self,
         data: MutableMapping[str, str],
-        headers: MutableMapping[str, str],
+        headers: MutableMapping[str, str | bytes],
         *,
         endpoint: str,
         issuer: str | None = None,

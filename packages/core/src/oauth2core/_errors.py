@@ -359,4 +359,3 @@ SHARED_ERROR_CODES: dict[str, type[EndpointError]] = {
     "expired_token": ExpiredToken,
 }
 """The codes used by several features, owned by core (DESIGN §3)."""
-

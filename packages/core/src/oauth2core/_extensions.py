@@ -73,7 +73,7 @@ class ClientAuthMethod:
     """
 
     name: str
-    auth_class: type[requests.auth.AuthBase]
+    auth_class: Callable[..., requests.auth.AuthBase]
 
 
 @dataclass(frozen=True, slots=True)

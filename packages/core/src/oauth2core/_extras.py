@@ -6,7 +6,12 @@ feature fail closed with an error that says what to install.
 
 from __future__ import annotations
 
-__all__ = ["FEATURE_EXTRAS", "extra_for"]
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._registry import Registry
+
+__all__ = ["FEATURE_EXTRAS", "extra_for", "missing_method_message"]
 
 FEATURE_EXTRAS: dict[str, dict[str, str]] = {
     "method": {
@@ -56,3 +61,15 @@ FEATURE_EXTRAS: dict[str, dict[str, str]] = {
 def extra_for(kind: str, name: str) -> str | None:
     """The extra that provides ``name`` of ``kind``, or None if no first-party plugin does."""
     return FEATURE_EXTRAS[kind].get(name.lower() if kind == "token_type" else name)
+
+
+def missing_method_message(registry: Registry, owner: str, name: str) -> str:
+    """Say that no plugin provides ``name``, and which installed plugins are disabled."""
+    message = f"{owner!r} object has no attribute {name!r}: no enabled plugin provides it"
+    if registry.disabled:
+        names = ", ".join(repr(n) for n in registry.disabled)
+        message += (
+            f" (installed but disabled: {names}; see OAUTH2CORE_PLUGINS and "
+            "OAUTH2CORE_DISABLE_PLUGINS)"
+        )
+    return message

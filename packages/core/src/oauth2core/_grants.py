@@ -26,7 +26,9 @@ def client_credentials(
     return client.grant_request("client_credentials", scope=scope, **params)
 
 
-def authorization_code(client: OAuth2Client, code: str | AuthorizationResponse, **params: Any) -> Any:
+def authorization_code(
+    client: OAuth2Client, code: str | AuthorizationResponse, **params: Any
+) -> Any:
     """``grant_type=authorization_code`` (RFC 6749 §4.1.3, PKCE RFC 7636 §4.5)."""
     if isinstance(code, AuthorizationResponse):
         params.setdefault("code_verifier", code.code_verifier)
@@ -39,7 +41,11 @@ def authorization_code(client: OAuth2Client, code: str | AuthorizationResponse, 
 
 def refresh_token(client: OAuth2Client, refresh_token: object, **params: Any) -> Any:
     """``grant_type=refresh_token`` (RFC 6749 §6); accepts a token object or a string."""
-    value = refresh_token if isinstance(refresh_token, str) else getattr(refresh_token, "refresh_token", None)
+    value = (
+        refresh_token
+        if isinstance(refresh_token, str)
+        else getattr(refresh_token, "refresh_token", None)
+    )
     if not isinstance(value, str) or not value:
         raise ValueError("there is no refresh token to use")
     return client.grant_request("refresh_token", refresh_token=value, **params)

@@ -15,7 +15,15 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ._errors import OAuth2Error, PluginConflictError, PluginContractError, PluginLoadError
-from ._registry import _KINDS, PluginInfo, Registry, RegistryBuilder, Reserved, distribution_of, plugin_label
+from ._registry import (
+    _KINDS,
+    PluginInfo,
+    Registry,
+    RegistryBuilder,
+    Reserved,
+    distribution_of,
+    plugin_label,
+)
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -125,17 +133,25 @@ def build_registry(
         obj = importlib.import_module(plugin) if isinstance(plugin, str) else plugin
         module = getattr(obj, "__name__", type(obj).__module__)
         add(obj, module, module)
+    disabled: tuple[str, ...] = ()
     if entry_points:
-        for ep in _selected(_entry_points()):
+        found = _entry_points()
+        selected = _selected(found)
+        disabled = tuple(sorted({ep.name for ep in found} - {ep.name for ep in selected}))
+        for ep in selected:
             add(_load(ep), ep.name, ep.module)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as err:
-        raise PluginContractError(getattr(err.plugin, "__name__", str(err.plugin)), str(err)) from err
-    return _collect(pm, modules)
+        raise PluginContractError(
+            getattr(err.plugin, "__name__", str(err.plugin)), str(err)
+        ) from err
+    return _collect(pm, modules, disabled)
 
 
-def _collect(pm: pluggy.PluginManager, modules: dict[str, str]) -> Registry:
+def _collect(
+    pm: pluggy.PluginManager, modules: dict[str, str], disabled: tuple[str, ...]
+) -> Registry:
     builder = RegistryBuilder(_reserved(), lambda name: plugin_label(name, modules[name]))
     trace = bool(os.environ.get(TRACE_ENV))
     for kind in _KINDS:
@@ -156,7 +172,7 @@ def _collect(pm: pluggy.PluginManager, modules: dict[str, str]) -> Registry:
     infos = tuple(
         PluginInfo(name, module, builder.registered_by(name)) for name, module in modules.items()
     )
-    return builder.build(infos)
+    return builder.build(infos, disabled)
 
 
 def _traced(callback: Any, kind: str, plugin: str) -> Any:
@@ -207,9 +223,7 @@ def _names(variable: str) -> frozenset[str] | None:
 def _selected(entry_points: Iterable[EntryPoint]) -> list[EntryPoint]:
     allow, block = _names(ALLOW_ENV), _names(BLOCK_ENV) or frozenset()
     return [
-        ep
-        for ep in entry_points
-        if (allow is None or ep.name in allow) and ep.name not in block
+        ep for ep in entry_points if (allow is None or ep.name in allow) and ep.name not in block
     ]
 
 

@@ -100,9 +100,10 @@ def plugin_label(name: str, module: str) -> str:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Registry:
-    """The grants, client authentication methods, token types, profiles, error codes and
-    extension points registered by a set of plugins.
+    """What a set of plugins registered, in frozen tables.
 
+    Grants, client authentication methods, token types, vendor profiles, error codes and
+    the extension points.
     Build one with :func:`oauth2core.build_registry`; an OAuth2Client uses the process
     default unless given ``registry=``. Registries are immutable and thread-safe.
     """
@@ -120,6 +121,8 @@ class Registry:
     token_response_steps: tuple[TokenResponseStep, ...]
     response_modes: Mapping[str, ResponseMode]
     plugins: tuple[PluginInfo, ...]
+    disabled: tuple[str, ...] = ()
+    """Entry-point plugins installed but left out by the allow/block environment variables."""
     call_options: frozenset[str] = field(init=False)
     """Names of the declared per-call options."""
     coercion_keywords: frozenset[str] = field(init=False)
@@ -333,7 +336,7 @@ class RegistryBuilder:
         """The keys ``plugin`` registered so far."""
         return tuple(self._by_plugin.get(plugin, ()))
 
-    def build(self, plugins: tuple[PluginInfo, ...]) -> Registry:
+    def build(self, plugins: tuple[PluginInfo, ...], disabled: tuple[str, ...] = ()) -> Registry:
         """Freeze what was registered into a :class:`Registry`."""
 
         def table(name: str) -> Mapping[Any, Any]:
@@ -356,5 +359,5 @@ class RegistryBuilder:
             token_response_steps=tuple(self._lists["token_response_steps"]),
             response_modes=table("response_modes"),
             plugins=plugins,
+            disabled=disabled,
         )
-

@@ -118,7 +118,7 @@ class BearerToken(requests.auth.AuthBase):
         return max(0, math.ceil(self._deadline - self._clock.monotonic()))
 
     def is_expired(self, leeway: float = 0) -> bool | None:
-        """True if the token expires within ``leeway`` seconds; None when its lifetime is unknown."""
+        """True if the token expires within ``leeway`` seconds; None if its lifetime is unknown."""
         if self._deadline is None:
             return None
         return self._clock.monotonic() + leeway >= self._deadline
@@ -183,8 +183,6 @@ def bearer_from_response(fields: Mapping[str, Any], context: TokenResponseContex
     try:
         token = BearerToken(**fields)
     except (TypeError, ValueError) as err:
-        raise InvalidTokenResponse(
-            f"invalid token response: {err}", context.response
-        ) from None
+        raise InvalidTokenResponse(f"invalid token response: {err}", context.response) from None
     token.extra.update(reserved)
     return token

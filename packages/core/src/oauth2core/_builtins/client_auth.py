@@ -1,4 +1,4 @@
-"""Built-in client authentication: the methods, the ``auth=`` shapes, and the flow that applies them."""
+"""Built-in client authentication: the methods, the ``auth=`` shapes, the flow applying them."""
 
 from __future__ import annotations
 
@@ -31,12 +31,16 @@ def looks_like_private_key(value: str) -> bool:
 
 
 def coerce_secret(auth: object, context: AuthCoercionContext) -> requests.auth.AuthBase | None:
-    """``(client_id, client_secret)``, ``client_id=``/``client_secret=``, or a bare ``client_id``."""
+    """Accept ``(id, secret)``, ``client_id=`` with ``client_secret=``, or a bare client id."""
     if isinstance(auth, str):
         return PublicApp(auth)
     if isinstance(auth, tuple) and len(auth) == 2:
         client_id, secret = auth
-        if isinstance(client_id, str) and isinstance(secret, str) and not looks_like_private_key(secret):
+        if (
+            isinstance(client_id, str)
+            and isinstance(secret, str)
+            and not looks_like_private_key(secret)
+        ):
             return ClientSecretPost(client_id, secret)
         return None
     if auth is None and context.client_id is not None and not context.keywords:
