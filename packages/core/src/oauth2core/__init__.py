@@ -23,6 +23,11 @@ from ._client_auth import (
     PublicApp,
 )
 from ._clock import SYSTEM_CLOCK, Clock
+from ._discovery import (
+    oauth2_discovery_document_url,
+    oidc_discovery_document_url,
+    well_known_uri,
+)
 from ._errors import (
     AccessDenied,
     AuthorizationPending,
@@ -32,8 +37,10 @@ from ._errors import (
     ExpiredToken,
     FeatureImportError,
     FeatureNotInstalled,
+    IntrospectionError,
     InvalidAuthorizationResponse,
     InvalidClient,
+    InvalidDiscoveryDocument,
     InvalidGrant,
     InvalidRequest,
     InvalidResponse,
@@ -42,18 +49,22 @@ from ._errors import (
     InvalidTokenResponse,
     MismatchingState,
     MissingAuthCode,
+    MissingEndpointUri,
     OAuth2Error,
     PluginConflictError,
     PluginContractError,
     PluginError,
     PluginLoadError,
+    RevocationError,
     ServerError,
     SlowDown,
     TemporarilyUnavailable,
     TransportError,
     UnauthorizedClient,
     UnsupportedGrantType,
+    UnsupportedTokenType,
     UnvalidatedIdToken,
+    UserinfoError,
 )
 from ._extras import extra_for
 from ._plugins import build_registry, default_registry, plugins
@@ -86,8 +97,10 @@ __all__ = [
     "ExpiredToken",
     "FeatureImportError",
     "FeatureNotInstalled",
+    "IntrospectionError",
     "InvalidAuthorizationResponse",
     "InvalidClient",
+    "InvalidDiscoveryDocument",
     "InvalidGrant",
     "InvalidRequest",
     "InvalidResponse",
@@ -96,6 +109,7 @@ __all__ = [
     "InvalidTokenResponse",
     "MismatchingState",
     "MissingAuthCode",
+    "MissingEndpointUri",
     "OAuth2Client",
     "OAuth2Error",
     "PkceUtils",
@@ -107,18 +121,24 @@ __all__ = [
     "PublicApp",
     "Registry",
     "RequestUriParameterAuthorizationRequest",
+    "RevocationError",
     "ServerError",
     "SlowDown",
     "TemporarilyUnavailable",
     "TransportError",
     "UnauthorizedClient",
     "UnsupportedGrantType",
+    "UnsupportedTokenType",
     "UnvalidatedIdToken",
+    "UserinfoError",
     "__version__",
     "build_registry",
     "default_registry",
     "hookimpl",
+    "oauth2_discovery_document_url",
+    "oidc_discovery_document_url",
     "plugins",
+    "well_known_uri",
 ]
 
 
@@ -156,3 +176,14 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*__all__, *default_registry().exports})
+
+
+def _publish() -> None:
+    """Show the public module in reprs and tracebacks (``oauth2core.InvalidGrant``)."""
+    for name in __all__:
+        value = globals().get(name)
+        if isinstance(value, type) and value.__module__.startswith("oauth2core._"):
+            value.__module__ = __name__
+
+
+_publish()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType, MethodType
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -10,12 +11,18 @@ from urllib.parse import urlsplit
 
 import requests
 
+from ._discovery import ENDPOINT_KEYS, oidc_discovery_document_url
 from ._errors import (
     EndpointError,
     FeatureNotInstalled,
+    IntrospectionError,
+    InvalidDiscoveryDocument,
     InvalidResponse,
     InvalidTokenResponse,
+    MissingEndpointUri,
+    RevocationError,
     UnvalidatedIdToken,
+    UserinfoError,
 )
 from ._extensions import AuthCoercionContext, FlowContext, TokenResponseContext
 from ._extras import extra_for, missing_method_message
@@ -49,8 +56,11 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def validate_endpoint(name: str, url: object) -> str:
-    """Check an endpoint URL: https (http only on loopback), no credentials, no fragment.
+def validate_endpoint(name: str, url: object, *, allow_insecure_http: bool = False) -> str:
+    """Check an endpoint URL: https, no credentials, no fragment.
+
+    Plain http is accepted on loopback hosts (RFC 8252 §7.3), elsewhere only with
+    ``allow_insecure_http``.
 
     :raises ValueError: naming the endpoint and what is wrong.
     """
@@ -59,8 +69,10 @@ def validate_endpoint(name: str, url: object) -> str:
     parts = urlsplit(url)
     problems = []
     if parts.scheme == "http":
-        if not _is_loopback(parts.hostname or ""):
-            problems.append("must use https (plain http is allowed on loopback only)")
+        if not (allow_insecure_http or _is_loopback(parts.hostname or "")):
+            problems.append(
+                "must use https (plain http is allowed on loopback, or with allow_insecure_http)"
+            )
     elif parts.scheme != "https":
         problems.append("must be an https URL")
     if not parts.hostname:
@@ -94,6 +106,22 @@ def _form_value(name: str, value: object) -> str:
     raise TypeError(f"form parameter {name!r} must be a string or a number")
 
 
+def _form(data: Mapping[str, object]) -> dict[str, str]:
+    """Form fields as strings; None values are left out."""
+    return {k: _form_value(k, v) for k, v in data.items() if v is not None}
+
+
+def _token_value(token: object, token_type_hint: str | None) -> str:
+    """The string to revoke or introspect: the token itself, or the hinted part of a token."""
+    if isinstance(token, str):
+        return token
+    name = "refresh_token" if token_type_hint == "refresh_token" else "access_token"  # noqa: S105
+    value = getattr(token, name, None)
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"the token has no {name}")
+    return value
+
+
 class OAuth2Client:
     """An OAuth 2.x client of one Authorization Server.
 
@@ -107,27 +135,50 @@ class OAuth2Client:
     :param token_endpoint_auth_method: the method to build from ``client_id`` and the
         credential (default ``client_secret_post`` with a secret).
     :param issuer: the server's issuer identifier.
+    :param revocation_endpoint: and the other ``*_endpoint`` / ``jwks_uri`` keywords: the
+        server's endpoints (RFC 8414 names); each must be https, or http on loopback.
+    :param redirect_uri: the default redirect URI of authorization requests.
+    :param code_challenge_method: PKCE method of authorization requests (None: no PKCE).
+    :param metadata: the server metadata this client was built from, kept for later checks
+        (``authorization_response_iss_parameter_supported``, supported algorithms).
     :param session: the :class:`requests.Session` to use (a new one by default).
     :param timeout: seconds to wait for the server on each request.
+    :param allow_insecure_http: WARNING: accept plain-http endpoints on hosts other than
+        loopback, where tokens and secrets travel in clear text.
     :param registry: the plugin registry (default: the process registry).
     :param options: client options declared by plugins (``dpop_bound_access_tokens=``)
         and keywords claimed by auth coercions (``private_key=``); anything else is a
         :class:`TypeError`.
     """
 
+    ENDPOINTS: ClassVar[tuple[str, ...]] = (
+        "token_endpoint",
+        *ENDPOINT_KEYS,
+    )
+    """The endpoint settings, in RFC 8414 names."""
+
     __slots__ = (
         "_owns_session",
+        "allow_insecure_http",
         "auth",
         "authorization_endpoint",
+        "backchannel_authentication_endpoint",
         "code_challenge_method",
+        "device_authorization_endpoint",
+        "end_session_endpoint",
+        "introspection_endpoint",
         "issuer",
+        "jwks_uri",
+        "metadata",
         "options",
         "pushed_authorization_request_endpoint",
         "redirect_uri",
         "registry",
+        "revocation_endpoint",
         "session",
         "timeout",
         "token_endpoint",
+        "userinfo_endpoint",
     )
 
     DISPATCHED: ClassVar[frozenset[str]] = frozenset(
@@ -144,12 +195,21 @@ class OAuth2Client:
         client_secret: str | None = None,
         token_endpoint_auth_method: str | None = None,
         issuer: str | None = None,
+        revocation_endpoint: str | None = None,
+        introspection_endpoint: str | None = None,
+        userinfo_endpoint: str | None = None,
         authorization_endpoint: str | None = None,
+        device_authorization_endpoint: str | None = None,
+        backchannel_authentication_endpoint: str | None = None,
         pushed_authorization_request_endpoint: str | None = None,
+        end_session_endpoint: str | None = None,
+        jwks_uri: str | None = None,
         redirect_uri: str | None = None,
         code_challenge_method: str | None = "S256",
+        metadata: Mapping[str, Any] | None = None,
         session: requests.Session | None = None,
         timeout: float = 10.0,
+        allow_insecure_http: bool = False,
         registry: Registry | None = None,
         **options: Any,
     ) -> None:
@@ -158,19 +218,28 @@ class OAuth2Client:
 
             registry = default_registry()
         self.registry = registry
-        self.token_endpoint = validate_endpoint("token_endpoint", token_endpoint)
+        self.allow_insecure_http = allow_insecure_http
+        endpoints = {
+            "token_endpoint": token_endpoint,
+            "revocation_endpoint": revocation_endpoint,
+            "introspection_endpoint": introspection_endpoint,
+            "userinfo_endpoint": userinfo_endpoint,
+            "authorization_endpoint": authorization_endpoint,
+            "device_authorization_endpoint": device_authorization_endpoint,
+            "backchannel_authentication_endpoint": backchannel_authentication_endpoint,
+            "pushed_authorization_request_endpoint": pushed_authorization_request_endpoint,
+            "end_session_endpoint": end_session_endpoint,
+            "jwks_uri": jwks_uri,
+        }
+        for name, url in endpoints.items():
+            if url is not None:
+                validate_endpoint(name, url, allow_insecure_http=allow_insecure_http)
+            setattr(self, name, url)
+        self.token_endpoint: str = token_endpoint
         self.issuer = issuer
-        self.authorization_endpoint = authorization_endpoint and validate_endpoint(
-            "authorization_endpoint", authorization_endpoint
-        )
-        self.pushed_authorization_request_endpoint = (
-            pushed_authorization_request_endpoint
-            and validate_endpoint(
-                "pushed_authorization_request_endpoint", pushed_authorization_request_endpoint
-            )
-        )
         self.redirect_uri = redirect_uri
         self.code_challenge_method = code_challenge_method
+        self.metadata: Mapping[str, Any] = MappingProxyType(dict(metadata or {}))
         self.timeout = timeout
         client_options, keywords = self._split_constructor_keywords(options)
         self.options: Mapping[str, Any] = MappingProxyType(client_options)
@@ -179,6 +248,23 @@ class OAuth2Client:
         )
         self._owns_session = session is None
         self.session = session if session is not None else requests.Session()
+
+    revocation_endpoint: str | None
+    introspection_endpoint: str | None
+    userinfo_endpoint: str | None
+    authorization_endpoint: str | None
+    device_authorization_endpoint: str | None
+    backchannel_authentication_endpoint: str | None
+    pushed_authorization_request_endpoint: str | None
+    end_session_endpoint: str | None
+    jwks_uri: str | None
+
+    def endpoint(self, name: str) -> str:
+        """The URL of the endpoint setting ``name``, or :class:`MissingEndpointUri`."""
+        url = getattr(self, name, None)
+        if not isinstance(url, str):
+            raise MissingEndpointUri(name)
+        return url
 
     # ---------------------------------------------------------------- construction helpers
 
@@ -379,7 +465,7 @@ class OAuth2Client:
         unknown = options.keys() - self.registry.call_options
         if unknown:
             raise TypeError(f"token_request() got unexpected options {sorted(unknown)}")
-        form = {k: _form_value(k, v) for k, v in data.items() if v is not None}
+        form = _form(data)
         response = self.send("token", self.token_endpoint, form, options)
         return self._token_from(
             response, form, options, authorization_response, id_token_validation
@@ -395,6 +481,7 @@ class OAuth2Client:
         options: Mapping[str, Any] | None = None,
         *,
         method: str = "POST",
+        auth: requests.auth.AuthBase | None = None,
     ) -> requests.Response:
         """Send a request to one of the server's endpoints through the request flows.
 
@@ -404,7 +491,11 @@ class OAuth2Client:
         :raises TransportError: when the request does not complete.
         """
         request = requests.Request(
-            method, url, data=dict(data) if data else None, headers={"Accept": "application/json"}
+            method,
+            url,
+            data=dict(data) if data else None,
+            headers={"Accept": "application/json"},
+            auth=auth,
         )
         prepared = self.session.prepare_request(request)
         context = FlowContext(endpoint, self, options or {}, data)
@@ -489,14 +580,207 @@ class OAuth2Client:
             response,
         )
 
+    # ---------------------------------------------------------------- other endpoints
+
+    def revoke_token(
+        self, token: object, token_type_hint: str | None = None, **params: Any
+    ) -> bool:
+        """Revoke a token (RFC 7009); True once the server confirmed.
+
+        :param token: a token string, or a token object (its access token, or its refresh
+            token with ``token_type_hint="refresh_token"``).
+        :raises RevocationError: (``UnsupportedTokenType``...) when the server refuses.
+        """
+        url = self.endpoint("revocation_endpoint")
+        options, form = self.split_options(params)
+        data = _form(
+            {"token": _token_value(token, token_type_hint), "token_type_hint": token_type_hint}
+            | form
+        )
+        response = self.send("revocation", url, data, options)
+        if response.status_code == 200:  # RFC 7009 §2.2: 200 whatever the token was
+            return True
+        self.raise_for_error(response, "revocation", InvalidResponse, RevocationError)
+        raise AssertionError  # pragma: no cover - raise_for_error always raises
+
+    def revoke_access_token(self, access_token: object, **params: Any) -> bool:
+        """Revoke an access token (``token_type_hint=access_token``)."""
+        return self.revoke_token(access_token, "access_token", **params)
+
+    def revoke_refresh_token(self, refresh_token: object, **params: Any) -> bool:
+        """Revoke a refresh token (``token_type_hint=refresh_token``)."""
+        return self.revoke_token(refresh_token, "refresh_token", **params)
+
+    def introspect_token(
+        self, token: object, token_type_hint: str | None = None, **params: Any
+    ) -> dict[str, Any]:
+        """Introspect a token (RFC 7662); the decoded response, with a boolean ``active``.
+
+        :raises IntrospectionError: when the server refuses.
+        :raises InvalidResponse: when the answer is not a JSON object with ``active``.
+        """
+        url = self.endpoint("introspection_endpoint")
+        options, form = self.split_options(params)
+        data = _form(
+            {"token": _token_value(token, token_type_hint), "token_type_hint": token_type_hint}
+            | form
+        )
+        response = self.send("introspection", url, data, options)
+        if response.status_code != 200:
+            self.raise_for_error(response, "introspection", InvalidResponse, IntrospectionError)
+        fields = json_object(response, InvalidResponse)
+        if not isinstance(fields.get("active"), bool):  # RFC 7662 §2.2: active is REQUIRED
+            raise InvalidResponse("the introspection response has no boolean 'active'", response)
+        return fields
+
+    def userinfo(self, access_token: object) -> dict[str, Any]:
+        """The claims about the end user, from the userinfo endpoint (OIDC Core §5.3).
+
+        Sent as a GET with the token as authorization (OIDC Core §5.3.1).
+
+        :param access_token: a token object (its own auth is used, so DPoP tokens work) or
+            an access token string (sent as Bearer).
+        :raises UserinfoError: the server refused the token (``invalid_token``...).
+        """
+        from ._tokens import BearerToken
+
+        url = self.endpoint("userinfo_endpoint")
+        auth = access_token if isinstance(access_token, requests.auth.AuthBase) else None
+        if auth is None:
+            if not isinstance(access_token, str):
+                raise TypeError("access_token must be a token object or a string")
+            auth = BearerToken(access_token)
+        response = self.send("userinfo", url, None, None, method="GET", auth=auth)
+        if response.status_code != 200:
+            self.raise_for_challenge(response, "userinfo", UserinfoError)
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if content_type == "application/jwt":
+            raise FeatureNotInstalled("signed userinfo", "oidc")
+        return json_object(response, InvalidResponse)
+
+    def raise_for_challenge(
+        self, response: requests.Response, endpoint: str, default: type[EndpointError]
+    ) -> None:
+        """Raise for a refused resource request (always raises).
+
+        The ``WWW-Authenticate`` error (RFC 6750 §3) decides the class, else an OAuth error
+        body, else it is an :class:`InvalidResponse`.
+        """
+        error = challenge_param(response.headers.get("WWW-Authenticate", ""), "error")
+        if error:
+            cls = self.registry.error_class(endpoint, error, default)
+            description = challenge_param(
+                response.headers.get("WWW-Authenticate", ""), "error_description"
+            )
+            raise cls(response, error, description)
+        self.raise_for_error(response, endpoint, InvalidResponse, default)
+
+    # ---------------------------------------------------------------- server metadata
+
+    @classmethod
+    def from_discovery_document(
+        cls,
+        discovery: Mapping[str, Any],
+        issuer: str | None = None,
+        *,
+        auth: AuthLike = None,
+        **kwargs: Any,
+    ) -> OAuth2Client:
+        """A client configured from server metadata (RFC 8414 §2, OIDC Discovery §3).
+
+        Every endpoint the document names is taken; ``kwargs`` win over it.
+
+        :param issuer: the expected issuer: the document's must be identical (RFC 8414 §3.3).
+        :raises InvalidDiscoveryDocument: no issuer or token endpoint, a wrong issuer, or an
+            endpoint that is not a string.
+        """
+        if not isinstance(discovery, Mapping):
+            raise TypeError("discovery must be a mapping")
+        found = discovery.get("issuer")
+        if not isinstance(found, str) or not found:
+            raise InvalidDiscoveryDocument("the server metadata has no issuer")
+        if issuer is not None and found != issuer:
+            raise InvalidDiscoveryDocument(
+                f"the server metadata is for issuer {found!r}, not the expected {issuer!r}"
+            )
+        settings: dict[str, Any] = {}
+        for key in cls.ENDPOINTS:
+            value = discovery.get(key)
+            if value is not None and not isinstance(value, str):
+                raise InvalidDiscoveryDocument(f"{key} in the server metadata is not a string")
+            if value is not None:
+                settings[key] = value
+        token_endpoint = settings.pop("token_endpoint", None)
+        if token_endpoint is None:
+            raise InvalidDiscoveryDocument("the server metadata has no token_endpoint")
+        settings.update(issuer=found, metadata=discovery)
+        settings.update(kwargs)
+        return cls(token_endpoint, auth, **settings)
+
+    @classmethod
+    def from_discovery_endpoint(
+        cls,
+        url: str | None = None,
+        issuer: str | None = None,
+        *,
+        auth: AuthLike = None,
+        session: requests.Session | None = None,
+        timeout: float = 10.0,
+        allow_insecure_http: bool = False,
+        **kwargs: Any,
+    ) -> OAuth2Client:
+        """Fetch server metadata and build a client from it.
+
+        :param url: the metadata URL; default ``<issuer>/.well-known/openid-configuration``.
+            For RFC 8414 metadata use :func:`oauth2_discovery_document_url`.
+        :param issuer: the expected issuer (checked against the document).
+        :raises InvalidDiscoveryDocument: the fetch failed or the document is unusable.
+        :raises TransportError: the request did not complete.
+        """
+        if url is None:
+            if issuer is None:
+                raise TypeError("pass the metadata url= or the issuer=")
+            url = oidc_discovery_document_url(issuer)
+        validate_endpoint("discovery url", url, allow_insecure_http=allow_insecure_http)
+        owner = session is None
+        http = requests.Session() if session is None else session
+        try:
+            response = http.get(url, headers={"Accept": "application/json"}, timeout=timeout)
+        except requests.RequestException as err:
+            if owner:
+                http.close()
+            raise transport_error(err, err.request) from err
+        if response.status_code != 200:
+            if owner:
+                http.close()
+            raise InvalidDiscoveryDocument(
+                f"the server metadata URL answered HTTP {response.status_code}", response
+            )
+        try:
+            document = json_object(response, InvalidDiscoveryDocument)
+            client = cls.from_discovery_document(
+                document,
+                issuer,
+                auth=auth,
+                session=http,
+                timeout=timeout,
+                allow_insecure_http=allow_insecure_http,
+                **kwargs,
+            )
+        except BaseException:
+            if owner:
+                http.close()
+            raise
+        client._owns_session = owner
+        return client
+
     # ---------------------------------------------------------------- authorization requests
 
     def authorization_request(self, **kwargs: Any) -> AuthorizationRequest:
         """An authorization request for this client (its endpoint, id, redirect URI, issuer)."""
         from ._authorization import AuthorizationRequest
 
-        if self.authorization_endpoint is None:
-            raise ValueError("this client has no authorization_endpoint")
+        authorization_endpoint = self.endpoint("authorization_endpoint")
         client_id = getattr(self.auth, "client_id", None)
         if not isinstance(client_id, str):
             raise ValueError("this client has no client_id")
@@ -504,7 +788,7 @@ class OAuth2Client:
         kwargs.setdefault("issuer", self.issuer)
         kwargs.setdefault("code_challenge_method", self.code_challenge_method)
         kwargs.setdefault("registry", self.registry)
-        return AuthorizationRequest(self.authorization_endpoint, client_id, **kwargs)
+        return AuthorizationRequest(authorization_endpoint, client_id, **kwargs)
 
     def pushed_authorization_request(
         self, authorization_request: AuthorizationRequest, **options: Any
@@ -517,12 +801,11 @@ class OAuth2Client:
         """
         from ._authorization import AuthorizationRequest
 
-        if self.pushed_authorization_request_endpoint is None:
-            raise ValueError("this client has no pushed_authorization_request_endpoint")
+        url = self.endpoint("pushed_authorization_request_endpoint")
         merged = {**authorization_request.options, **options}
         response = self.send(
             "pushed_authorization",
-            self.pushed_authorization_request_endpoint,
+            url,
             authorization_request.args,
             merged,
         )
@@ -546,6 +829,17 @@ class OAuth2Client:
 
     def __repr__(self) -> str:
         return f"OAuth2Client(token_endpoint={self.token_endpoint!r}, auth={self.auth!r})"
+
+
+def challenge_param(header: str, name: str) -> str | None:
+    """The value of auth-param ``name`` in a ``WWW-Authenticate`` header, or None."""
+    match = re.search(
+        rf'(?:^|[\s,]){re.escape(name)}\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))', header
+    )
+    if match is None:
+        return None
+    quoted, token = match.groups()
+    return re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else token
 
 
 def json_object(response: requests.Response, invalid: type[InvalidResponse]) -> dict[str, Any]:

@@ -14,9 +14,11 @@ argument) are plain :class:`TypeError` / :class:`ValueError`.
     │   ├── FeatureNotInstalled       (also AttributeError) the plugin of a feature is absent
     │   └── FeatureImportError        (also ImportError) same, for ``from oauth2core import X``
     ├── ConfigurationError            inconsistent client configuration
+    │   └── MissingEndpointUri        (also AttributeError) the endpoint is not configured
     ├── TransportError                (also requests.RequestException) the request did not complete
     ├── InvalidResponse               a malformed response (not JSON, missing fields, wrong types)
-    │   └── InvalidTokenResponse
+    │   ├── InvalidTokenResponse
+    │   └── InvalidDiscoveryDocument
     ├── UnvalidatedIdToken            an id_token arrived and no plugin can validate it
     ├── AuthorizationResponseError    the authorization redirect carries an ``error``
     └── InvalidAuthorizationResponse  (also ValueError) the redirect fails a check
@@ -26,6 +28,9 @@ argument) are plain :class:`TypeError` / :class:`ValueError`.
         │   UnsupportedGrantType, InvalidScope, InvalidTarget, AccessDenied,
         │   ServerError, TemporarilyUnavailable,
         │   AuthorizationPending, SlowDown, ExpiredToken   (codes shared by several grants)
+        ├── RevocationError ── UnsupportedTokenType
+        ├── IntrospectionError
+        ├── UserinfoError
         └── ... codes registered by plugins (``register_error_codes``)
 
 Errors never carry a secret in their message or ``repr``: a response is kept as the
@@ -45,8 +50,10 @@ __all__ = [
     "ExpiredToken",
     "FeatureImportError",
     "FeatureNotInstalled",
+    "IntrospectionError",
     "InvalidAuthorizationResponse",
     "InvalidClient",
+    "InvalidDiscoveryDocument",
     "InvalidGrant",
     "InvalidRequest",
     "InvalidResponse",
@@ -55,18 +62,22 @@ __all__ = [
     "InvalidTokenResponse",
     "MismatchingState",
     "MissingAuthCode",
+    "MissingEndpointUri",
     "OAuth2Error",
     "PluginConflictError",
     "PluginContractError",
     "PluginError",
     "PluginLoadError",
+    "RevocationError",
     "ServerError",
     "SlowDown",
     "TemporarilyUnavailable",
     "TransportError",
     "UnauthorizedClient",
     "UnsupportedGrantType",
+    "UnsupportedTokenType",
     "UnvalidatedIdToken",
+    "UserinfoError",
 ]
 
 
@@ -156,6 +167,19 @@ class ConfigurationError(OAuth2Error):
     """The client configuration is inconsistent (with itself or the server metadata)."""
 
 
+class MissingEndpointUri(ConfigurationError, AttributeError):
+    """The client has no URL for the endpoint a method needs.
+
+    :ivar endpoint: the missing setting, e.g. ``"revocation_endpoint"``.
+    """
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+        super().__init__(
+            f"this client has no {endpoint}: pass {endpoint}= or build it from server metadata"
+        )
+
+
 class TransportError(OAuth2Error, requests.RequestException):
     """The HTTP request did not complete (connection, TLS or timeout failure).
 
@@ -186,6 +210,10 @@ class InvalidResponse(OAuth2Error):
 
 class InvalidTokenResponse(InvalidResponse):
     """The token endpoint answered with something that is not a valid token response."""
+
+
+class InvalidDiscoveryDocument(InvalidResponse):
+    """Server metadata that cannot be used: not a JSON object, a wrong issuer, bad endpoints."""
 
 
 class UnvalidatedIdToken(OAuth2Error):
@@ -341,6 +369,22 @@ class SlowDown(EndpointError):
 
 class ExpiredToken(EndpointError):
     """``expired_token``: the device code or auth_req_id has expired."""
+
+
+class RevocationError(EndpointError):
+    """The revocation endpoint refused the request (RFC 7009 §2.2.1)."""
+
+
+class UnsupportedTokenType(RevocationError):
+    """``unsupported_token_type``: the server cannot revoke this type of token."""
+
+
+class IntrospectionError(EndpointError):
+    """The introspection endpoint refused the request (RFC 7662 §2.3)."""
+
+
+class UserinfoError(EndpointError):
+    """The userinfo endpoint refused the request (OIDC Core §5.3.3, RFC 6750 §3)."""
 
 
 SHARED_ERROR_CODES: dict[str, type[EndpointError]] = {

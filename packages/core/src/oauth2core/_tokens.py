@@ -136,8 +136,10 @@ class BearerToken(requests.auth.AuthBase):
 
     def __getattr__(self, name: str) -> Any:
         try:
-            return self.extra[name]
-        except KeyError:
+            # not self.extra: on an instance made without __init__ (copy, pickle) the slot
+            # is unset, and reading it would call __getattr__ again, forever
+            return object.__getattribute__(self, "extra")[name]
+        except (AttributeError, KeyError):
             raise AttributeError(name) from None
 
     def __getitem__(self, name: str) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import ModuleType
+
 from ._plugins import build_registry
 from ._registry import Key, Registry
 
@@ -57,4 +58,3 @@ def check_plugin(plugin: ModuleType | object | str) -> PluginReport:
     registry = build_registry(plugin)
     info = registry.plugins[-1]
     return PluginReport(info.name, info.registered, registry)
-
