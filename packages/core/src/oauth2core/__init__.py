@@ -70,7 +70,13 @@ from ._extras import extra_for
 from ._plugins import build_registry, default_registry, plugins
 from ._registry import PluginInfo, Registry
 from ._sentinels import SKIP_ID_TOKEN_VALIDATION
-from ._tokens import BearerToken, ExpiredAccessToken
+from ._tokens import (
+    BearerAuth,
+    BearerToken,
+    ExpiredAccessToken,
+    IssuedToken,
+    TokenSerializer,
+)
 
 if TYPE_CHECKING:
     import pluggy
@@ -87,6 +93,7 @@ __all__ = [
     "AuthorizationResponse",
     "AuthorizationResponseError",
     "BaseClientAuthenticationMethod",
+    "BearerAuth",
     "BearerToken",
     "ClientSecretBasic",
     "ClientSecretPost",
@@ -107,6 +114,7 @@ __all__ = [
     "InvalidScope",
     "InvalidTarget",
     "InvalidTokenResponse",
+    "IssuedToken",
     "MismatchingState",
     "MissingAuthCode",
     "MissingEndpointUri",
@@ -125,6 +133,7 @@ __all__ = [
     "ServerError",
     "SlowDown",
     "TemporarilyUnavailable",
+    "TokenSerializer",
     "TransportError",
     "UnauthorizedClient",
     "UnsupportedGrantType",

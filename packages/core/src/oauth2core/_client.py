@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType, MethodType
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -24,7 +24,7 @@ from ._errors import (
     UnvalidatedIdToken,
     UserinfoError,
 )
-from ._extensions import AuthCoercionContext, FlowContext, TokenResponseContext
+from ._extensions import AuthCoercionContext, FlowContext, FormData, TokenResponseContext
 from ._extras import extra_for, missing_method_message
 from ._flows import send_through, transport_error
 from ._sentinels import SKIP_ID_TOKEN_VALIDATION, Sentinel
@@ -82,6 +82,8 @@ def validate_endpoint(name: str, url: object, *, allow_insecure_http: bool = Fal
     if parts.fragment:
         problems.append("must not have a fragment")
     if problems:
+        if parts.username is not None or parts.password is not None:  # never echo a password
+            url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
         raise ValueError(f"{name} {url!r} " + "; ".join(problems))
     return url
 
@@ -96,17 +98,23 @@ def _scope(value: object) -> str | None:
     raise TypeError("scope must be a string or an iterable of strings")
 
 
-def _form_value(name: str, value: object) -> str:
+def _form_value(name: str, value: object) -> str | list[str]:
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
         raise TypeError(f"form parameter {name!r} must not be a boolean")
     if isinstance(value, int | float):
         return str(value)
-    raise TypeError(f"form parameter {name!r} must be a string or a number")
+    if isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = list(value)
+        if items and all(isinstance(item, str) for item in items):
+            return items  # sent as a repeated parameter (RFC 8707 §2: resource)
+    raise TypeError(
+        f"form parameter {name!r} must be a string, a number or a non-empty list of strings"
+    )
 
 
-def _form(data: Mapping[str, object]) -> dict[str, str]:
+def _form(data: Mapping[str, object]) -> FormData:
     """Form fields as strings; None values are left out."""
     return {k: _form_value(k, v) for k, v in data.items() if v is not None}
 
@@ -182,7 +190,13 @@ class OAuth2Client:
     )
 
     DISPATCHED: ClassVar[frozenset[str]] = frozenset(
-        {"client_credentials", "authorization_code", "refresh_token", "resource_owner_password"}
+        {
+            "client_credentials",
+            "authorization_code",
+            "refresh_token",
+            "resource_owner_password",
+            "token_exchange",
+        }
     )
     """Typed methods whose implementation is registered through ``register_grants``."""
 
@@ -313,8 +327,10 @@ class OAuth2Client:
             if handler is not None:
                 return handler
         if auth is None and client_id is None and not keywords:
+            if client_secret is not None:
+                raise TypeError("client_secret= needs client_id=")
             return None
-        if isinstance(auth, tuple) and len(auth) == 2:
+        if (isinstance(auth, tuple) and len(auth) == 2) or client_secret is not None:
             raise FeatureNotInstalled("private_key", extra_for("keyword", "private_key") or "jwt")
         raise TypeError(f"auth= does not accept {type(auth).__name__}")
 
@@ -412,6 +428,31 @@ class OAuth2Client:
         """Request a token with the resource owner password grant (RFC 6749 §4.3)."""
         return self._dispatch("resource_owner_password")(username, password, **params)
 
+    def token_exchange(
+        self,
+        subject_token: object,
+        subject_token_type: str | None = None,
+        actor_token: object | None = None,
+        actor_token_type: str | None = None,
+        requested_token_type: str | None = None,
+        **params: Any,
+    ) -> Any:
+        """Exchange a token for another (RFC 8693).
+
+        Token types take the short names ``access_token``, ``refresh_token``,
+        ``id_token``, ``jwt``, ``saml1``, ``saml2`` or full URNs; they are guessed from
+        token objects. The response's ``issued_token_type`` is kept on the token; a
+        ``token_type`` of ``N_A`` gives an :class:`IssuedToken`.
+        """
+        return self._dispatch("token_exchange")(
+            subject_token,
+            subject_token_type,
+            actor_token,
+            actor_token_type,
+            requested_token_type,
+            **params,
+        )
+
     def grant_request(
         self,
         grant_type: str,
@@ -477,7 +518,7 @@ class OAuth2Client:
         self,
         endpoint: str,
         url: str,
-        data: Mapping[str, str] | None,
+        data: FormData | None,
         options: Mapping[str, Any] | None = None,
         *,
         method: str = "POST",
@@ -514,7 +555,7 @@ class OAuth2Client:
     def _token_from(
         self,
         response: requests.Response,
-        data: Mapping[str, str],
+        data: FormData,
         options: Mapping[str, Any],
         authorization_response: AuthorizationResponse | None,
         id_token_validation: Sentinel | None,
@@ -536,7 +577,7 @@ class OAuth2Client:
             raise UnvalidatedIdToken(response)
         context = TokenResponseContext(
             client=self,
-            grant_type=data.get("grant_type", ""),
+            grant_type=str(data.get("grant_type", "")),
             data=data,
             options=options,
             response=response,
@@ -806,7 +847,7 @@ class OAuth2Client:
         response = self.send(
             "pushed_authorization",
             url,
-            authorization_request.args,
+            dict[str, str | list[str]](authorization_request.args),
             merged,
         )
         if response.status_code not in (200, 201):  # RFC 9126 §2.2: 201 Created

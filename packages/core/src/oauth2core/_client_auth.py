@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, quote_plus
 
 import requests
 
+from ._extensions import FormData
+
 __all__ = [
     "BaseClientAuthenticationMethod",
     "ClientSecretBasic",
@@ -38,7 +40,7 @@ class BaseClientAuthenticationMethod(requests.auth.AuthBase):
 
     def apply(
         self,
-        data: MutableMapping[str, str],
+        data: FormData,
         headers: MutableMapping[str, str | bytes],
         *,
         endpoint: str,
@@ -57,7 +59,15 @@ class BaseClientAuthenticationMethod(requests.auth.AuthBase):
             raise ValueError("client authentication applies to form-encoded POST requests only")
         body = request.body
         text = body.decode() if isinstance(body, bytes) else body if isinstance(body, str) else ""
-        data = dict(parse_qsl(text, keep_blank_values=True))
+        data: FormData = {}
+        for name, value in parse_qsl(text, keep_blank_values=True):
+            previous = data.get(name)
+            if previous is None:
+                data[name] = value
+            elif isinstance(previous, list):
+                previous.append(value)
+            else:
+                data[name] = [previous, value]
         self.apply(data, request.headers, endpoint=request.url or "")
         request.prepare_body(data, None)
         return request
@@ -88,7 +98,7 @@ class ClientSecretBasic(_SecretMethod):
 
     def apply(
         self,
-        data: MutableMapping[str, str],
+        data: FormData,
         headers: MutableMapping[str, str | bytes],
         *,
         endpoint: str,
@@ -106,7 +116,7 @@ class ClientSecretPost(_SecretMethod):
 
     def apply(
         self,
-        data: MutableMapping[str, str],
+        data: FormData,
         headers: MutableMapping[str, str | bytes],
         *,
         endpoint: str,
@@ -124,7 +134,7 @@ class PublicApp(BaseClientAuthenticationMethod):
 
     def apply(
         self,
-        data: MutableMapping[str, str],
+        data: FormData,
         headers: MutableMapping[str, str | bytes],
         *,
         endpoint: str,

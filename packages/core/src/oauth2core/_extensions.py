@@ -26,6 +26,7 @@ __all__ = [
     "ErrorCode",
     "Export",
     "FlowContext",
+    "FormData",
     "Grant",
     "RequestFlow",
     "RequestOption",
@@ -35,6 +36,9 @@ __all__ = [
     "TokenType",
     "VendorProfile",
 ]
+
+FormData = dict[str, str | list[str]]
+"""Form fields; a list value is sent as a repeated parameter (``resource``, RFC 8707 §2)."""
 
 Flow = Generator["requests.PreparedRequest", "requests.Response", None]
 """A request flow: yield a request, receive its response, yield again to retry (httpx style)."""
@@ -212,7 +216,7 @@ class FlowContext:
     endpoint: str
     client: Any = None
     options: Mapping[str, Any] = field(default_factory=dict)
-    data: Mapping[str, str] | None = None
+    data: FormData | None = None
     token: Any = None
 
 
@@ -251,7 +255,7 @@ class TokenResponseContext:
 
     client: Any
     grant_type: str
-    data: Mapping[str, str]
+    data: FormData
     options: Mapping[str, Any]
     response: requests.Response
     authorization_response: Any = None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import math
+import zlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -15,7 +18,15 @@ from ._errors import InvalidTokenResponse, OAuth2Error
 if TYPE_CHECKING:
     from ._extensions import TokenResponseContext
 
-__all__ = ["BearerToken", "ExpiredAccessToken", "bearer_from_response"]
+__all__ = [
+    "BearerAuth",
+    "BearerToken",
+    "ExpiredAccessToken",
+    "IssuedToken",
+    "TokenSerializer",
+    "bearer_from_response",
+    "issued_from_response",
+]
 
 
 class ExpiredAccessToken(OAuth2Error):
@@ -178,13 +189,99 @@ class BearerToken(requests.auth.AuthBase):
         return {k: v for k, v in fields.items() if v is not None}
 
 
+class IssuedToken(BearerToken):
+    """A token issued by token exchange that is not an access token (``token_type: N_A``).
+
+    RFC 8693 §2.2.1: the issued token (an ID token, a SAML assertion...) is in
+    ``access_token`` and its type in ``issued_token_type``. It cannot authorize requests.
+    """
+
+    TOKEN_TYPE: ClassVar[str] = "N_A"
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        """Refuse: an ``N_A`` token is not an access token."""
+        raise TypeError("a token of type N_A is not an access token and cannot authorize requests")
+
+
 def bearer_from_response(fields: Mapping[str, Any], context: TokenResponseContext) -> BearerToken:
     """Build a :class:`BearerToken` from a token response, or raise InvalidTokenResponse."""
+    return _from_response(BearerToken, fields, context)
+
+
+def issued_from_response(fields: Mapping[str, Any], context: TokenResponseContext) -> BearerToken:
+    """Build an :class:`IssuedToken`: ``N_A`` is valid in token exchange responses only."""
+    from ._grants import TOKEN_EXCHANGE
+
+    if context.grant_type != TOKEN_EXCHANGE:
+        raise InvalidTokenResponse(
+            "token_type N_A is only valid in token exchange responses", context.response
+        )
+    return _from_response(IssuedToken, fields, context)
+
+
+def _from_response(
+    cls: type[BearerToken], fields: Mapping[str, Any], context: TokenResponseContext
+) -> BearerToken:
     fields = dict(fields)
     reserved = {name: fields.pop(name) for name in ("clock",) if name in fields}
     try:
-        token = BearerToken(**fields)
-    except (TypeError, ValueError) as err:
+        token = cls(**fields)
+    except (TypeError, ValueError, OverflowError) as err:  # OverflowError: a huge lifetime
         raise InvalidTokenResponse(f"invalid token response: {err}", context.response) from None
     token.extra.update(reserved)
     return token
+
+
+class BearerAuth(requests.auth.AuthBase):
+    """A requests auth that sends ``Authorization: Bearer <token>`` for a token or a string."""
+
+    def __init__(self, token: BearerToken | str) -> None:
+        self.token = token if isinstance(token, BearerToken) else BearerToken(token)
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        """Add the header (an expired token raises :class:`ExpiredAccessToken`)."""
+        return self.token(request)
+
+    def __repr__(self) -> str:
+        return f"BearerAuth({self.token!r})"
+
+
+class TokenSerializer:
+    """Turns tokens into compact strings and back, for persistence.
+
+    The default format is JSON, deflated, base64url-encoded; ``expires_at`` is kept as an
+    absolute time, so a token loaded later has the right remaining lifetime. The string
+    holds the token in clear: store it as a secret.
+
+    :param classes: ``token_type`` (lower case) -> token class, for :meth:`loads`.
+    """
+
+    def __init__(self, classes: Mapping[str, type[BearerToken]] | None = None) -> None:
+        self.classes = dict(classes or {"bearer": BearerToken, "n_a": IssuedToken})
+
+    def dumps(self, token: BearerToken) -> str:
+        """The token as a compact string."""
+        fields = token.as_dict()
+        fields.pop("expires_in", None)
+        if token.expires_at is not None:
+            fields["expires_at"] = token.expires_at.timestamp()
+        data = json.dumps(fields, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(zlib.compress(data, 9)).rstrip(b"=").decode()
+
+    def loads(self, serialized: str) -> BearerToken:
+        """A token from a string made by :meth:`dumps`.
+
+        :raises ValueError: the string is not a serialized token.
+        """
+        try:
+            padded = serialized + "=" * (-len(serialized) % 4)
+            fields = json.loads(zlib.decompress(base64.urlsafe_b64decode(padded)))
+        except (ValueError, zlib.error, TypeError) as err:
+            raise ValueError("not a serialized token") from err
+        if not isinstance(fields, dict):
+            raise ValueError("not a serialized token")
+        token_type = str(fields.get("token_type", "Bearer"))
+        cls = self.classes.get(token_type.lower())
+        if cls is None:
+            raise ValueError(f"no token class for token_type {token_type!r}")
+        return cls(**fields)

@@ -15,3 +15,4 @@ def register_grants(register: Register[Grant]) -> None:
     register(Grant("authorization_code", "authorization_code", _grants.authorization_code))
     register(Grant("refresh_token", "refresh_token", _grants.refresh_token))
     register(Grant("password", "resource_owner_password", _grants.resource_owner_password))
+    register(Grant(_grants.TOKEN_EXCHANGE, "token_exchange", _grants.token_exchange))
