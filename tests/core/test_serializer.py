@@ -23,7 +23,8 @@ def test_round_trip_keeps_fields_and_absolute_expiry():
     assert loaded.refresh_token == "rt"
     assert loaded.scope == "a b"
     assert loaded.custom == [1, 2]
-    assert loaded.expires_at is not None and token.expires_at is not None
+    assert loaded.expires_at is not None
+    assert token.expires_at is not None
     assert abs((loaded.expires_at - token.expires_at).total_seconds()) < 1e-3
     assert 118 <= (loaded.expires_in or 0) <= 120
 
@@ -42,7 +43,7 @@ def test_issued_token_round_trip():
 
 @pytest.mark.parametrize("text", ["", "!!!", "eJzLSM3JyQcABiwCFQ", "eJyLjgUAARUAuQ"])
 def test_garbage_is_a_value_error(text):
-    with pytest.raises(ValueError, match="serialized token|token class"):
+    with pytest.raises(ValueError, match=r"^not a serialized token$"):
         TokenSerializer().loads(text)
 
 

@@ -15,7 +15,7 @@ GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
 TOKEN = "https://as.example.com/oauth/token"
 
 
-def sent(mock_http, index=0):
+def sent(mock_http, index: int = 0) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(mock_http.calls[index].request.body).items()}
 
 
