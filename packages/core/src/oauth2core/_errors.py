@@ -84,6 +84,15 @@ __all__ = [
 class OAuth2Error(Exception):
     """The root of every error oauth2core raises on purpose."""
 
+    @property
+    def transient(self) -> bool:
+        """True when the same request may succeed later; False for permanent failures."""
+        return False
+
+
+def _transient_status(status_code: int) -> bool:
+    return status_code >= 500 or status_code == 429
+
 
 class PluginError(OAuth2Error):
     """A plugin could not be loaded, conflicts with another, or is absent."""
@@ -194,7 +203,12 @@ class TransportError(OAuth2Error, requests.RequestException):
         self, message: str, *, transient: bool, request: requests.PreparedRequest | None = None
     ) -> None:
         super().__init__(message, request=request)
-        self.transient = transient
+        self._transient = transient
+
+    @property
+    def transient(self) -> bool:
+        """True for timeouts and refused or reset connections; False for TLS or URL faults."""
+        return self._transient
 
 
 class InvalidResponse(OAuth2Error):
@@ -206,6 +220,11 @@ class InvalidResponse(OAuth2Error):
     def __init__(self, message: str, response: requests.Response | None = None) -> None:
         super().__init__(message)
         self.response = response
+
+    @property
+    def transient(self) -> bool:
+        """True when the server failed (5xx) or asked to slow down (429)."""
+        return self.response is not None and _transient_status(self.response.status_code)
 
 
 class InvalidTokenResponse(InvalidResponse):
@@ -305,8 +324,8 @@ class EndpointError(OAuth2Error):
 
     @property
     def transient(self) -> bool:
-        """True when the same request may succeed later (``temporarily_unavailable``, 5xx)."""
-        return self.status_code >= 500
+        """True when the server failed (5xx) or asked to slow down (429)."""
+        return _transient_status(self.status_code)
 
 
 class InvalidRequest(EndpointError):
