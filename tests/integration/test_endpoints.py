@@ -70,12 +70,15 @@ def test_introspection_then_revocation(authorization_server):
 
 def test_refresh_token_revocation(authorization_server):
     config = authorization_server.clients["web"]
-    with OAuth2Client.from_discovery_endpoint(
-        issuer=authorization_server.issuer,
-        auth=(config.client_id, secret_of(config)),
-        token_endpoint_auth_method=None,
-        redirect_uri=config.redirect_uri,
-    ) as client, authorization_server.user_agent() as ua:
+    with (
+        OAuth2Client.from_discovery_endpoint(
+            issuer=authorization_server.issuer,
+            auth=(config.client_id, secret_of(config)),
+            token_endpoint_auth_method=None,
+            redirect_uri=config.redirect_uri,
+        ) as client,
+        authorization_server.user_agent() as ua,
+    ):
         request = client.authorization_request(scope="openid offline_access")
         response = request.validate_callback(ua.authorize(request.uri))
         token = client.authorization_code(response, id_token_validation=SKIP)
@@ -87,11 +90,14 @@ def test_refresh_token_revocation(authorization_server):
 
 def test_userinfo_with_a_code_flow_token(authorization_server):
     config = authorization_server.clients["web"]
-    with OAuth2Client.from_discovery_endpoint(
-        issuer=authorization_server.issuer,
-        auth=(config.client_id, secret_of(config)),
-        redirect_uri=config.redirect_uri,
-    ) as client, authorization_server.user_agent() as ua:
+    with (
+        OAuth2Client.from_discovery_endpoint(
+            issuer=authorization_server.issuer,
+            auth=(config.client_id, secret_of(config)),
+            redirect_uri=config.redirect_uri,
+        ) as client,
+        authorization_server.user_agent() as ua,
+    ):
         request = client.authorization_request(scope="openid email")
         response = request.validate_callback(ua.authorize(request.uri, user="bob"))
         token = client.authorization_code(response, id_token_validation=SKIP)

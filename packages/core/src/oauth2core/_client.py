@@ -843,6 +843,10 @@ class OAuth2Client:
         from ._authorization import AuthorizationRequest
 
         url = self.endpoint("pushed_authorization_request_endpoint")
+        for name in sorted(options.keys() - self.registry.call_options):  # fail closed
+            if extra := extra_for("option", name):
+                raise FeatureNotInstalled(name, extra)
+            raise TypeError(f"pushed_authorization_request() got an unexpected option {name!r}")
         merged = {**authorization_request.options, **options}
         response = self.send(
             "pushed_authorization",

@@ -55,14 +55,17 @@ def send_through(
     if not flows:
         return send(request)
     wire = chain(flows, request, context)
-    sent = next(wire)
-    while True:
-        response = send(sent)
-        try:
-            sent = wire.send(response)
-        except StopIteration as stop:
-            result: requests.Response = stop.value
-            return result
+    try:
+        sent = next(wire)
+        while True:
+            response = send(sent)
+            try:
+                sent = wire.send(response)
+            except StopIteration as stop:
+                result: requests.Response = stop.value
+                return result
+    finally:
+        wire.close()  # when send() raises, the flows are closed now, not at garbage collection
 
 
 def transport_error(err: requests.RequestException, request: Any) -> TransportError:
@@ -87,7 +90,9 @@ class FlowAuth(requests.auth.AuthBase):
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         """Start the chain; the request it yields replaces ``request``."""
-        wire = chain(self.flows, request, self.context)
+        # a copy: requests overwrites ``request`` with what this returns, and flows that
+        # retry from the request they were given must see it unchanged
+        wire = chain(self.flows, request.copy(), self.context)
         first = next(wire)
 
         def on_response(response: requests.Response, **kwargs: Any) -> requests.Response:

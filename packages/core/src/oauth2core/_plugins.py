@@ -143,9 +143,8 @@ def build_registry(
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as err:
-        raise PluginContractError(
-            getattr(err.plugin, "__name__", str(err.plugin)), str(err)
-        ) from err
+        name = pm.get_name(err.plugin) or getattr(err.plugin, "__name__", str(err.plugin))
+        raise PluginContractError(name, str(err)) from err
     return _collect(pm, modules, disabled)
 
 
@@ -157,6 +156,8 @@ def _collect(
     for kind in _KINDS:
         caller = getattr(pm.hook, f"register_{kind}")
         for impl in caller.get_hookimpls():
+            if impl.wrapper or impl.hookwrapper:  # it would run as a generator: nothing registered
+                raise PluginContractError(impl.plugin_name, f"register_{kind} must not be a wrapper")
             callback = builder.callback(kind, impl.plugin_name)
             if trace:
                 callback = _traced(callback, kind, impl.plugin_name)
