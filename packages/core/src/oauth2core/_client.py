@@ -460,23 +460,46 @@ class OAuth2Client:
         scope: str | Iterable[str] | None = None,
         authorization_response: AuthorizationResponse | None = None,
         id_token_validation: Sentinel | None = None,
+        expect_id_token: bool = False,
         **params: Any,
     ) -> Any:
         """Request a token with any grant: what grant plugins call.
 
         Declared per-call options are taken out of ``params``; ``None`` values are dropped;
         the rest is form data.
+
+        :param authorization_response: the authorization response a code exchange redeems;
+            its options travel into this request.
+        :param id_token_validation: ``SKIP_ID_TOKEN_VALIDATION`` to accept an ID token with
+            no validator installed.
+        :param expect_id_token: the response will carry an ID token (a refresh of an
+            OpenID token); an ``openid`` scope or an authorization response with a nonce
+            says so too. Without a validator, the request is then refused before it is sent,
+            so no code or refresh token is spent for nothing.
         """
         options, form = self.split_options(params)
         if authorization_response is not None:
             options = {**authorization_response.options, **options}
-        data = {"grant_type": grant_type, "scope": _scope(scope), **form}
+            expect_id_token = expect_id_token or authorization_response.nonce is not None
+        scope_value = _scope(scope)
+        expect_id_token = expect_id_token or "openid" in (scope_value or "").split()
+        if expect_id_token:
+            self._check_id_token_validation(id_token_validation, None)
+        data = {"grant_type": grant_type, "scope": scope_value, **form}
         return self.token_request(
             data,
             authorization_response=authorization_response,
             id_token_validation=id_token_validation,
             **options,
         )
+
+    def _check_id_token_validation(
+        self, opt_out: Sentinel | None, response: requests.Response | None
+    ) -> None:
+        if opt_out is not SKIP_ID_TOKEN_VALIDATION and (
+            "id_token_validation" not in self.registry.provides
+        ):
+            raise UnvalidatedIdToken(response)
 
     def split_options(self, params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Split keyword arguments into declared per-call options and form parameters."""
@@ -569,12 +592,8 @@ class OAuth2Client:
         entry = self.registry.token_type(token_type)
         if entry is None:
             raise InvalidTokenResponse(f"unsupported token_type {token_type!r}", response)
-        if (
-            "id_token" in fields
-            and id_token_validation is not SKIP_ID_TOKEN_VALIDATION
-            and "id_token_validation" not in self.registry.provides
-        ):
-            raise UnvalidatedIdToken(response)
+        if "id_token" in fields:
+            self._check_id_token_validation(id_token_validation, response)
         context = TokenResponseContext(
             client=self,
             grant_type=str(data.get("grant_type", "")),

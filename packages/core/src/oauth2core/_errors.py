@@ -241,12 +241,14 @@ class UnvalidatedIdToken(OAuth2Error):
     Install ``oauth2core[oidc]``, or pass ``id_token_validation=SKIP_ID_TOKEN_VALIDATION``
     to accept the ID token unverified (never trust its claims then).
 
-    :ivar response: the token response.
+    :ivar response: the token response, or None when the request was refused before it
+        was sent (an ``openid`` request, a refresh of an OpenID token).
     """
 
-    def __init__(self, response: requests.Response) -> None:
+    def __init__(self, response: requests.Response | None) -> None:
+        what = "the token response carries" if response is not None else "this request expects"
         super().__init__(
-            "the token response carries an id_token and no ID token validator is installed: "
+            f"{what} an id_token and no ID token validator is installed: "
             "pip install oauth2core[oidc], or pass "
             "id_token_validation=SKIP_ID_TOKEN_VALIDATION to accept it unverified"
         )

@@ -64,6 +64,7 @@ def refresh_token(client: OAuth2Client, refresh_token: object, **params: Any) ->
     )
     if not isinstance(value, str) or not value:
         raise ValueError("there is no refresh token to use")
+    params.setdefault("expect_id_token", getattr(refresh_token, "id_token", None) is not None)
     return client.grant_request("refresh_token", refresh_token=value, **params)
 
 

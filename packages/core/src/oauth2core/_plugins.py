@@ -143,8 +143,8 @@ def build_registry(
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as err:
-        name = pm.get_name(err.plugin) or getattr(err.plugin, "__name__", str(err.plugin))
-        raise PluginContractError(name, str(err)) from err
+        culprit = pm.get_name(err.plugin) or getattr(err.plugin, "__name__", str(err.plugin))
+        raise PluginContractError(str(culprit), str(err)) from err
     return _collect(pm, modules, disabled)
 
 
@@ -157,7 +157,9 @@ def _collect(
         caller = getattr(pm.hook, f"register_{kind}")
         for impl in caller.get_hookimpls():
             if impl.wrapper or impl.hookwrapper:  # it would run as a generator: nothing registered
-                raise PluginContractError(impl.plugin_name, f"register_{kind} must not be a wrapper")
+                raise PluginContractError(
+                    impl.plugin_name, f"register_{kind} must not be a wrapper"
+                )
             callback = builder.callback(kind, impl.plugin_name)
             if trace:
                 callback = _traced(callback, kind, impl.plugin_name)
@@ -197,8 +199,12 @@ def _reserved() -> Reserved:
         client_attributes=frozenset(dir(OAuth2Client)) - OAuth2Client.DISPATCHED,
         request_attributes=frozenset(dir(AuthorizationRequest)),
         exports=frozenset(oauth2core.__all__),
-        call_keywords=frozenset({"grant_type", "scope", "timeout", "requests_kwargs"})
-        | frozenset(inspect.signature(AuthorizationRequest).parameters),
+        call_keywords=frozenset({"grant_type", "timeout", "requests_kwargs"})
+        | (
+            frozenset(inspect.signature(OAuth2Client.grant_request).parameters)
+            | frozenset(inspect.signature(AuthorizationRequest).parameters)
+        )
+        - {"self", "params", "kwargs"},
         client_keywords=client_keywords,
     )
 

@@ -84,9 +84,10 @@ def distribution_of(module: str) -> tuple[str | None, str | None]:
     top = module.split(".", 1)[0]
     for name in (top, top.replace("_", "-"), *metadata.packages_distributions().get(top, [])):
         try:
-            return name, metadata.version(name)
+            dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
             continue
+        return dist.metadata["Name"], dist.version  # the declared name, not the one guessed
     return None, None
 
 
