@@ -53,7 +53,12 @@ FEATURE_EXTRAS: dict[str, dict[str, str]] = {
     "client_auth_method": {"client_secret_jwt": "jwt", "private_key_jwt": "jwt"},
     "token_type": {"dpop": "dpop"},
     "vendor_profile": {"auth0": "auth0"},
-    "response_mode": {"jwt": "oidc", "query.jwt": "oidc", "fragment.jwt": "oidc"},
+    "response_mode": {
+        "jwt": "oidc",
+        "query.jwt": "oidc",
+        "fragment.jwt": "oidc",
+        "form_post.jwt": "oidc",
+    },
 }
 """Kind of name -> name -> extra."""
 
