@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from ._clock import SYSTEM_CLOCK, Clock
 from ._discovery import ENDPOINT_KEYS, oidc_discovery_document_url
 from ._errors import (
     EndpointError,
@@ -151,6 +152,7 @@ class OAuth2Client:
         (``authorization_response_iss_parameter_supported``, supported algorithms).
     :param session: the :class:`requests.Session` to use (a new one by default).
     :param timeout: seconds to wait for the server on each request.
+    :param clock: the clock of the tokens this client obtains (inject one in tests).
     :param allow_insecure_http: WARNING: accept plain-http endpoints on hosts other than
         loopback, where tokens and secrets travel in clear text.
     :param registry: the plugin registry (default: the process registry).
@@ -171,6 +173,7 @@ class OAuth2Client:
         "auth",
         "authorization_endpoint",
         "backchannel_authentication_endpoint",
+        "clock",
         "code_challenge_method",
         "device_authorization_endpoint",
         "end_session_endpoint",
@@ -224,6 +227,7 @@ class OAuth2Client:
         session: requests.Session | None = None,
         timeout: float = 10.0,
         allow_insecure_http: bool = False,
+        clock: Clock = SYSTEM_CLOCK,
         registry: Registry | None = None,
         **options: Any,
     ) -> None:
@@ -255,6 +259,7 @@ class OAuth2Client:
         self.code_challenge_method = code_challenge_method
         self.metadata: Mapping[str, Any] = MappingProxyType(dict(metadata or {}))
         self.timeout = timeout
+        self.clock = clock
         client_options, keywords = self._split_constructor_keywords(options)
         self.options: Mapping[str, Any] = MappingProxyType(client_options)
         self.auth = self._coerce_auth(
@@ -586,6 +591,8 @@ class OAuth2Client:
         if response.status_code != 200:  # RFC 6749 §5.1: a token response is 200 OK
             self.raise_for_error(response, "token", InvalidTokenResponse)
         fields = json_object(response, InvalidTokenResponse)
+        if "error" in fields and "access_token" not in fields:  # an error sent with 200
+            self.raise_for_error(response, "token", InvalidTokenResponse)
         token_type = fields.get("token_type", "Bearer")
         if not isinstance(token_type, str):
             raise InvalidTokenResponse("token_type is not a string", response)

@@ -16,9 +16,16 @@ __all__ = [
     "ClientSecretBasic",
     "ClientSecretPost",
     "PublicApp",
+    "looks_like_private_key",
 ]
 
 _FORM = "application/x-www-form-urlencoded"
+_PRIVATE_KEY_MARKERS = ("-----BEGIN", '{"kty"', "{'kty'")
+
+
+def looks_like_private_key(value: str) -> bool:
+    """True for a PEM or a serialized JWK: never send it as a client secret."""
+    return value.lstrip().startswith(_PRIVATE_KEY_MARKERS)
 
 
 class BaseClientAuthenticationMethod(requests.auth.AuthBase):
@@ -55,7 +62,10 @@ class BaseClientAuthenticationMethod(requests.auth.AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         """Authenticate a prepared form POST (for use with plain requests)."""
         content_type = request.headers.get("Content-Type")
-        if request.method != "POST" or (content_type is not None and content_type != _FORM):
+        if isinstance(content_type, bytes):
+            content_type = content_type.decode("latin-1")
+        media_type = content_type.split(";")[0].strip().lower() if content_type else None
+        if request.method != "POST" or media_type not in (None, _FORM):
             raise ValueError("client authentication applies to form-encoded POST requests only")
         body = request.body
         text = body.decode() if isinstance(body, bytes) else body if isinstance(body, str) else ""
@@ -81,6 +91,11 @@ class _SecretMethod(BaseClientAuthenticationMethod):
         super().__init__(client_id)
         if not isinstance(client_secret, str) or not client_secret:
             raise TypeError("client_secret must be a non-empty string")
+        if looks_like_private_key(client_secret):
+            raise ValueError(
+                "client_secret looks like a private key, which is never sent as a secret: "
+                "use private_key_jwt (pip install oauth2core[jwt])"
+            )
         self.client_secret = client_secret
 
     def __repr__(self) -> str:

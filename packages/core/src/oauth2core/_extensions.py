@@ -232,6 +232,7 @@ class RequestFlow:
 
     :ivar name: the flow name (key).
     :ivar phase: see above; core exports the constants.
+    :ivar flow: ``flow(request, context) -> generator | None``, see above.
     :ivar endpoints: the endpoints it applies to; an empty set means all.
     """
 

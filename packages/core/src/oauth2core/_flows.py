@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from ._errors import TransportError
+from ._errors import PluginContractError, TransportError
 from ._extensions import FlowContext, RequestFlow
 
 __all__ = ["FlowAuth", "chain", "send_through"]
@@ -34,7 +34,12 @@ def chain(
     if generator is None:
         return (yield from chain(inner, request, context))
     try:
-        sent = next(generator)
+        try:
+            sent = next(generator)
+        except StopIteration:
+            raise PluginContractError(
+                outer.name, "its flow ended without yielding a request"
+            ) from None
         while True:
             response = yield from chain(inner, sent, context)
             try:

@@ -223,9 +223,13 @@ def _from_response(
     cls: type[BearerToken], fields: Mapping[str, Any], context: TokenResponseContext
 ) -> BearerToken:
     fields = dict(fields)
-    reserved = {name: fields.pop(name) for name in ("clock",) if name in fields}
+    # Not parameters a server may set: kept as extra fields. A server's own ``expires_at``
+    # counts only without ``expires_in`` (RFC 6749 §5.1 defines the latter).
+    moved = ("clock", "expires_at") if "expires_in" in fields else ("clock",)
+    reserved = {name: fields.pop(name) for name in moved if name in fields}
+    clock = getattr(context.client, "clock", None)
     try:
-        token = cls(**fields)
+        token = cls(**fields) if clock is None else cls(**fields, clock=clock)
     except (TypeError, ValueError, OverflowError) as err:  # OverflowError: a huge lifetime
         raise InvalidTokenResponse(f"invalid token response: {err}", context.response) from None
     token.extra.update(reserved)

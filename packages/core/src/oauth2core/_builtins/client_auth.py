@@ -9,6 +9,7 @@ from .._client_auth import (
     ClientSecretBasic,
     ClientSecretPost,
     PublicApp,
+    looks_like_private_key,
 )
 from .._extensions import (
     CLIENT_AUTH_PHASE,
@@ -21,13 +22,6 @@ from .._extensions import (
 )
 from .._markers import hookimpl
 from ..hookspecs import Register
-
-_PRIVATE_KEY_MARKERS = ("-----BEGIN", '{"kty"', "{'kty'")
-
-
-def looks_like_private_key(value: str) -> bool:
-    """True for a PEM or a serialized JWK: never send it as a client secret."""
-    return value.lstrip().startswith(_PRIVATE_KEY_MARKERS)
 
 
 def coerce_secret(auth: object, context: AuthCoercionContext) -> requests.auth.AuthBase | None:
