@@ -332,3 +332,30 @@ def test_plugin_methods_fail_closed_naming_the_extra(build, method, extra):
 def test_unknown_attribute(build):
     with pytest.raises(AttributeError, match="no_such_method"):
         _ = build().no_such_method
+
+
+@pytest.mark.parametrize("method", ["client_secret_basic", "client_secret_post"])
+def test_private_key_as_secret_is_refused_with_an_explicit_method(build, method):
+    with pytest.raises(ValueError, match="never sent as a secret") as caught:
+        build(client_id="id", client_secret=PEM, token_endpoint_auth_method=method)
+    assert PEM not in str(caught.value)
+
+
+def test_private_key_as_secret_is_refused_by_the_classes():
+    from oauth2core import ClientSecretBasic, ClientSecretPost
+
+    for cls in (ClientSecretBasic, ClientSecretPost):
+        with pytest.raises(ValueError, match="oauth2core\\[jwt\\]"):
+            cls("id", JWK_TEXT)
+
+
+def test_tokens_use_the_client_clock(registry, mock_http, clock):
+    mock_http.post(TOKEN_URL, json={"access_token": "a", "token_type": "Bearer", "expires_in": 60})
+    with OAuth2Client(TOKEN_URL, ("id", SECRET), registry=registry, clock=clock) as client:
+        token = client.client_credentials()
+    assert token.expires_in == 60
+    clock.advance(59)
+    assert token.expires_in == 1
+    assert token.is_expired() is False
+    clock.advance(1)
+    assert token.is_expired() is True

@@ -207,3 +207,19 @@ def test_repr_and_str_redact_the_secret(cls):
 
 def test_public_app_repr():
     assert repr(PublicApp("my-client")) == "PublicApp(client_id='my-client')"
+
+
+def test_form_content_type_with_charset_is_accepted():
+    request = requests.Request(
+        "POST",
+        "https://as.example.com/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
+    ).prepare()
+    ClientSecretPost("id", "secret")(request)
+    body = request.body.decode() if isinstance(request.body, bytes) else request.body
+    assert parse_qs(body) == {
+        "grant_type": ["client_credentials"],
+        "client_id": ["id"],
+        "client_secret": ["secret"],
+    }

@@ -370,3 +370,21 @@ def test_openid_request_with_the_opt_out(client, mock_http, endpoints):
     mock_http.post(endpoints.token, json=body)
     token = client.authorization_code(response, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
     assert token.id_token == "eyJ.eyJ.sig"
+
+
+def test_error_body_sent_with_200_is_mapped(client, mock_http, endpoints):
+    mock_http.post(endpoints.token, status=200, json={"error": "invalid_grant"})
+    with pytest.raises(oauth2core.InvalidGrant) as excinfo:
+        client.client_credentials()
+    assert excinfo.value.status_code == 200
+
+
+def test_server_expires_at_is_kept_beside_expires_in(client, mock_http, endpoints):
+    mock_http.post(
+        endpoints.token,
+        json={"access_token": ACCESS, "token_type": "Bearer", "expires_in": 60, "expires_at": 1},
+    )
+    token = client.client_credentials()
+    assert 59 <= (token.expires_in or 0) <= 60
+    assert token.is_expired() is False
+    assert token.extra["expires_at"] == 1

@@ -338,3 +338,14 @@ def test_flow_auth_with_nested_flows(mock_http):
     assert response.status_code == 204
     assert [c.request.headers["X-Flow"] for c in mock_http.calls] == ["tag", "tag"]
     assert log[-1] == "closed:retry"
+
+
+def test_a_flow_that_never_yields_is_a_contract_error():
+    from oauth2core import PluginContractError
+
+    def lazy(request, context):
+        return iter(())
+
+    flow = RequestFlow("lazy", TOKEN_PROOF_PHASE, lazy)
+    with pytest.raises(PluginContractError, match="lazy"):
+        send_through(Server(200), [flow], prepared(), FlowContext("resource"))
