@@ -217,7 +217,7 @@ def test_form_content_type_with_charset_is_accepted():
         headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
     ).prepare()
     ClientSecretPost("id", "secret")(request)
-    body = request.body.decode() if isinstance(request.body, bytes) else request.body
+    body = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
     assert parse_qs(body) == {
         "grant_type": ["client_credentials"],
         "client_id": ["id"],

@@ -344,7 +344,11 @@ def test_a_flow_that_never_yields_is_a_contract_error():
     from oauth2core import PluginContractError
 
     def lazy(request, context):
-        return iter(())
+        def never():
+            return
+            yield request
+
+        return never()
 
     flow = RequestFlow("lazy", TOKEN_PROOF_PHASE, lazy)
     with pytest.raises(PluginContractError, match="lazy"):
