@@ -344,11 +344,11 @@ def test_a_flow_that_never_yields_is_a_contract_error():
     from oauth2core import PluginContractError
 
     def lazy(request, context):
-        def never():
-            return
-            yield request
+        def never(ready: bool):
+            if ready:
+                yield request
 
-        return never()
+        return never(False)
 
     flow = RequestFlow("lazy", TOKEN_PROOF_PHASE, lazy)
     with pytest.raises(PluginContractError, match="lazy"):

@@ -1,0 +1,3 @@
+"""A broken plugin: importing it fails."""
+
+raise RuntimeError("toy plugin failed on import")
