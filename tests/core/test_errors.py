@@ -388,3 +388,9 @@ def test_server_expires_at_is_kept_beside_expires_in(client, mock_http, endpoint
     assert 59 <= (token.expires_in or 0) <= 60
     assert token.is_expired() is False
     assert token.extra["expires_at"] == 1
+
+
+def test_dpop_token_type_without_the_plugin_names_the_extra(client, mock_http, endpoints):
+    mock_http.post(endpoints.token, json={"access_token": ACCESS, "token_type": "DPoP"})
+    with pytest.raises(InvalidTokenResponse, match=r"pip install oauth2core\[dpop\]"):
+        client.client_credentials()

@@ -524,3 +524,37 @@ def test_wrapper_hook_is_refused():
     setattr(plugin, "register_grants", hookimpl(wrapper=True)(register_grants))  # noqa: B010
     with pytest.raises(PluginContractError, match="wrapper"):
         registry_from(plugin)
+
+
+@pytest.mark.parametrize(
+    ("kind", "obj", "message"),
+    [
+        ("client_methods", ClientMethod("x", noop, "clinet"), "unknown target"),  # type: ignore[arg-type]
+        ("request_options", RequestOption("x", "every"), "unknown scope"),  # type: ignore[arg-type]
+    ],
+    ids=["client-method-target", "request-option-scope"],
+)
+def test_misspelled_enumerations_are_refused(make_plugin: MakePlugin, kind, obj, message):
+    with pytest.raises(PluginContractError, match=message):
+        registry_from(make_plugin("toy_plugin", **{kind: [obj]}))
+
+
+@pytest.mark.parametrize("name", ["code", "refresh_token", "resource", "assertion", "audience"])
+def test_standard_form_parameters_cannot_be_options(make_plugin: MakePlugin, name):
+    plugin = make_plugin("toy_plugin", request_options=[RequestOption(name)])
+    with pytest.raises(PluginContractError, match="core keyword"):
+        registry_from(plugin)
+
+
+def test_trylast_plugin_still_registers_after_the_builtins(make_plugin: MakePlugin):
+    module = ModuleType("late_plugin")
+
+    def register_token_types(register):
+        register(TokenType("bearer", noop))
+
+    module.register_token_types = hookimpl(trylast=True)(register_token_types)  # type: ignore[attr-defined]
+    with pytest.raises(PluginConflictError) as caught:
+        registry_from(module)
+    # The built-in holds the key: it is named first, the late plugin second.
+    assert "oauth2core.builtin.token_types" in caught.value.first
+    assert "late_plugin" in caught.value.second

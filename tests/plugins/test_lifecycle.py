@@ -291,3 +291,15 @@ def test_no_trace_by_default(monkeypatch: pytest.MonkeyPatch, caplog: pytest.Log
     with caplog.at_level(logging.INFO, logger="oauth2core.plugins"):
         registry_from()
     assert caplog.records == []
+
+
+def test_unknown_names_in_the_lists_are_logged(
+    fresh_default, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    monkeypatch.setenv(plugins_module.ALLOW_ENV, "saml2-bearer,saml2-baerer")
+    with caplog.at_level("WARNING", logger="oauth2core.plugins"):
+        registry = plugins_module.default_registry()
+    assert "saml2-baerer" in caplog.text
+    assert [p.name for p in registry.plugins if not p.name.startswith("oauth2core.")] == [
+        "saml2-bearer"
+    ]

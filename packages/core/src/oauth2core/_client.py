@@ -598,7 +598,9 @@ class OAuth2Client:
             raise InvalidTokenResponse("token_type is not a string", response)
         entry = self.registry.token_type(token_type)
         if entry is None:
-            raise InvalidTokenResponse(f"unsupported token_type {token_type!r}", response)
+            hint = extra_for("token_type", token_type)
+            install = f" (pip install oauth2core[{hint}])" if hint else ""
+            raise InvalidTokenResponse(f"unsupported token_type {token_type!r}{install}", response)
         if "id_token" in fields:
             self._check_id_token_validation(id_token_validation, response)
         context = TokenResponseContext(

@@ -45,11 +45,6 @@ FEATURE_EXTRAS: dict[str, dict[str, str]] = {
         "IdToken": "oidc",
         "InvalidIdToken": "oidc",
     },
-    "grant_type": {
-        "urn:ietf:params:oauth:grant-type:device_code": "device",
-        "urn:openid:params:grant-type:ciba": "ciba",
-        "urn:ietf:params:oauth:grant-type:jwt-bearer": "jwt",
-    },
     "client_auth_method": {"client_secret_jwt": "jwt", "private_key_jwt": "jwt"},
     "token_type": {"dpop": "dpop"},
     "vendor_profile": {"auth0": "auth0"},

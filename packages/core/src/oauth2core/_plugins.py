@@ -153,9 +153,12 @@ def _collect(
 ) -> Registry:
     builder = RegistryBuilder(_reserved(), lambda name: plugin_label(name, modules[name]))
     trace = bool(os.environ.get(TRACE_ENV))
+    builtin = {name for name, _ in BUILTIN_PLUGINS}
     for kind in _KINDS:
         caller = getattr(pm.hook, f"register_{kind}")
-        for impl in caller.get_hookimpls():
+        # Built-ins first whatever tryfirst/trylast say; then plugins in registration order.
+        impls = sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name not in builtin)
+        for impl in impls:
             if impl.wrapper or impl.hookwrapper:  # it would run as a generator: nothing registered
                 raise PluginContractError(
                     impl.plugin_name, f"register_{kind} must not be a wrapper"
@@ -200,6 +203,7 @@ def _reserved() -> Reserved:
         request_attributes=frozenset(dir(AuthorizationRequest)),
         exports=frozenset(oauth2core.__all__),
         call_keywords=frozenset({"grant_type", "timeout", "requests_kwargs"})
+        | FORM_PARAMETERS
         | (
             frozenset(inspect.signature(OAuth2Client.grant_request).parameters)
             | frozenset(inspect.signature(AuthorizationRequest).parameters)
@@ -207,6 +211,35 @@ def _reserved() -> Reserved:
         - {"self", "params", "kwargs"},
         client_keywords=client_keywords,
     )
+
+
+FORM_PARAMETERS = frozenset(
+    {
+        "client_id",
+        "client_secret",
+        "client_assertion",
+        "client_assertion_type",
+        "code",
+        "code_verifier",
+        "redirect_uri",
+        "refresh_token",
+        "username",
+        "password",
+        "assertion",
+        "resource",
+        "audience",
+        "subject_token",
+        "subject_token_type",
+        "actor_token",
+        "actor_token_type",
+        "requested_token_type",
+        "token",
+        "token_type_hint",
+        "device_code",
+        "auth_req_id",
+    }
+)
+"""Standard form parameters (RFC 6749, 7521, 7523, 8628, 8693, 7009, CIBA): never options."""
 
 
 def _entry_points() -> list[EntryPoint]:
@@ -229,6 +262,15 @@ def _names(variable: str) -> frozenset[str] | None:
 
 def _selected(entry_points: Iterable[EntryPoint]) -> list[EntryPoint]:
     allow, block = _names(ALLOW_ENV), _names(BLOCK_ENV) or frozenset()
+    entry_points = list(entry_points)
+    unknown = ((allow or frozenset()) | block) - {ep.name for ep in entry_points}
+    if unknown:
+        logger.warning(
+            "%s/%s name plugins that are not installed: %s",
+            ALLOW_ENV,
+            BLOCK_ENV,
+            ", ".join(sorted(unknown)),
+        )
     return [
         ep for ep in entry_points if (allow is None or ep.name in allow) and ep.name not in block
     ]

@@ -290,6 +290,8 @@ class RegistryBuilder:
         self._put("exports", export.name, export)
 
     def _add_client_methods(self, method: ClientMethod, plugin: str) -> None:
+        if method.target not in ("client", "authorization_request"):
+            self._refuse(plugin, f"method {method.name!r} has an unknown target {method.target!r}")
         reserved = (
             self._reserved.client_attributes
             if method.target == "client"
@@ -310,6 +312,8 @@ class RegistryBuilder:
         self._lists["auth_coercions"].append(coercion)
 
     def _add_request_options(self, option: RequestOption, plugin: str) -> None:
+        if option.scope not in ("call", "client"):
+            self._refuse(plugin, f"option {option.name!r} has an unknown scope {option.scope!r}")
         if option.scope == "call":
             taken = self._reserved.call_keywords
             key: Key = ("call_option", option.name)
