@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 import requests
@@ -12,7 +13,7 @@ from oauth2core import AuthorizationRequest, BearerToken, OAuth2Client, TokenSer
 
 CANARY = "CANARY-c4n4ry-s3cr3t"
 TOKEN = "https://as.example.com/oauth/token"
-ENDPOINTS = {
+ENDPOINTS: dict[str, Any] = {
     "revocation_endpoint": "https://as.example.com/oauth/revoke",
     "introspection_endpoint": "https://as.example.com/oauth/introspect",
     "userinfo_endpoint": "https://as.example.com/userinfo",
