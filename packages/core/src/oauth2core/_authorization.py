@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType, MethodType
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -18,7 +18,7 @@ from ._errors import (
     MismatchingState,
     MissingAuthCode,
 )
-from ._extras import extra_for, missing_method_message
+from ._extras import extra_for, plugin_method
 
 if TYPE_CHECKING:
     from ._registry import Registry
@@ -206,18 +206,7 @@ class AuthorizationRequest:
 
     def __getattr__(self, name: str) -> Any:
         """A method registered by a plugin (``request.sign(...)`` with JAR)."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            registry = object.__getattribute__(self, "registry")
-        except AttributeError:
-            raise AttributeError(name) from None
-        method = registry.client_method(name, "authorization_request")
-        if method is not None:
-            return MethodType(method.function, self)
-        if extra := extra_for("method", name):
-            raise FeatureNotInstalled(name, extra)
-        raise AttributeError(missing_method_message(registry, "AuthorizationRequest", name))
+        return plugin_method(self, name, "authorization_request")
 
     def __repr__(self) -> str:
         return (

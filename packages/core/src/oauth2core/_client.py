@@ -26,7 +26,7 @@ from ._errors import (
     UserinfoError,
 )
 from ._extensions import AuthCoercionContext, FlowContext, FormData, TokenResponseContext
-from ._extras import extra_for, missing_method_message
+from ._extras import extra_for, plugin_method
 from ._flows import send_through, transport_error
 from ._sentinels import SKIP_ID_TOKEN_VALIDATION, Sentinel
 
@@ -386,18 +386,7 @@ class OAuth2Client:
 
     def __getattr__(self, name: str) -> Any:
         """A method registered by a plugin (``client.authorize_device(...)``)."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            registry = object.__getattribute__(self, "registry")
-        except AttributeError:
-            raise AttributeError(name) from None
-        method = registry.client_method(name)
-        if method is not None:
-            return MethodType(method.function, self)
-        if extra := extra_for("method", name):
-            raise FeatureNotInstalled(name, extra)
-        raise AttributeError(missing_method_message(registry, type(self).__name__, name))
+        return plugin_method(self, name, "client")
 
     def _dispatch(self, name: str) -> Any:
         method = self.registry.client_method(name)
@@ -660,17 +649,28 @@ class OAuth2Client:
             token with ``token_type_hint="refresh_token"``).
         :raises RevocationError: (``UnsupportedTokenType``...) when the server refuses.
         """
-        url = self.endpoint("revocation_endpoint")
-        options, form = self.split_options(params)
-        data = _form(
-            {"token": _token_value(token, token_type_hint), "token_type_hint": token_type_hint}
-            | form
+        response = self._token_endpoint_call(
+            "revocation", "revocation_endpoint", token, token_type_hint, params
         )
-        response = self.send("revocation", url, data, options)
         if response.status_code == 200:  # RFC 7009 §2.2: 200 whatever the token was
             return True
         self.raise_for_error(response, "revocation", InvalidResponse, RevocationError)
         raise AssertionError  # pragma: no cover - raise_for_error always raises
+
+    def _token_endpoint_call(
+        self,
+        endpoint: str,
+        setting: str,
+        token: object,
+        token_type_hint: str | None,
+        params: Mapping[str, Any],
+    ) -> requests.Response:
+        """POST ``token`` and its hint to a revocation or introspection endpoint."""
+        url = self.endpoint(setting)
+        options, form = self.split_options(params)
+        value = _token_value(token, token_type_hint)
+        data = _form({"token": value, "token_type_hint": token_type_hint} | form)
+        return self.send(endpoint, url, data, options)
 
     def revoke_access_token(self, access_token: object, **params: Any) -> bool:
         """Revoke an access token (``token_type_hint=access_token``)."""
@@ -688,13 +688,9 @@ class OAuth2Client:
         :raises IntrospectionError: when the server refuses.
         :raises InvalidResponse: when the answer is not a JSON object with ``active``.
         """
-        url = self.endpoint("introspection_endpoint")
-        options, form = self.split_options(params)
-        data = _form(
-            {"token": _token_value(token, token_type_hint), "token_type_hint": token_type_hint}
-            | form
+        response = self._token_endpoint_call(
+            "introspection", "introspection_endpoint", token, token_type_hint, params
         )
-        response = self.send("introspection", url, data, options)
         if response.status_code != 200:
             self.raise_for_error(response, "introspection", InvalidResponse, IntrospectionError)
         fields = json_object(response, InvalidResponse)

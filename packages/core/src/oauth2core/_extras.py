@@ -6,12 +6,15 @@ feature fail closed with an error that says what to install.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from types import MethodType
+from typing import TYPE_CHECKING, Any, Literal
+
+from ._errors import FeatureNotInstalled
 
 if TYPE_CHECKING:
     from ._registry import Registry
 
-__all__ = ["FEATURE_EXTRAS", "extra_for", "missing_method_message"]
+__all__ = ["FEATURE_EXTRAS", "extra_for", "plugin_method"]
 
 FEATURE_EXTRAS: dict[str, dict[str, str]] = {
     "method": {
@@ -63,8 +66,27 @@ def extra_for(kind: str, name: str) -> str | None:
     return FEATURE_EXTRAS[kind].get(name.lower() if kind == "token_type" else name)
 
 
-def missing_method_message(registry: Registry, owner: str, name: str) -> str:
-    """Say that no plugin provides ``name``, and which installed plugins are disabled."""
+def plugin_method(
+    obj: object, name: str, target: Literal["client", "authorization_request"]
+) -> Any:
+    """``obj.name`` from the methods plugins registered for ``target``, bound to ``obj``.
+
+    Shared by the ``__getattr__`` of OAuth2Client and AuthorizationRequest: a name of an
+    absent first-party feature raises :class:`FeatureNotInstalled` naming its extra; any
+    other unknown name an :class:`AttributeError` that lists disabled plugins.
+    """
+    if name.startswith("_"):
+        raise AttributeError(name)
+    try:
+        registry: Registry = object.__getattribute__(obj, "registry")
+    except AttributeError:  # during __init__, before the registry is set
+        raise AttributeError(name) from None
+    method = registry.client_method(name, target)
+    if method is not None:
+        return MethodType(method.function, obj)
+    if extra := extra_for("method", name):
+        raise FeatureNotInstalled(name, extra)
+    owner = type(obj).__name__
     message = f"{owner!r} object has no attribute {name!r}: no enabled plugin provides it"
     if registry.disabled:
         names = ", ".join(repr(n) for n in registry.disabled)
@@ -72,4 +94,4 @@ def missing_method_message(registry: Registry, owner: str, name: str) -> str:
             f" (installed but disabled: {names}; see OAUTH2CORE_PLUGINS and "
             "OAUTH2CORE_DISABLE_PLUGINS)"
         )
-    return message
+    raise AttributeError(message)

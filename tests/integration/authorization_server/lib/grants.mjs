@@ -15,6 +15,7 @@ import { errors } from 'oidc-provider';
 import validateDpop, { checkDpopReplay } from 'oidc-provider/lib/helpers/validate_dpop.js';
 
 import { jwtBearerConfig, saml2BearerConfig, users } from './settings.mjs';
+import { findActiveToken } from './tokens.mjs';
 
 export const GRANT_TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const GRANT_SAML2_BEARER = 'urn:ietf:params:oauth:grant-type:saml2-bearer';
@@ -152,24 +153,6 @@ function validateScopeSyntax(ctx, allowed) {
 // ---------------------------------------------------------------------------------------
 // Token exchange (RFC 8693)
 
-async function findSubjectToken(provider, value) {
-  return (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
-}
-
-async function activeToken(provider, value) {
-  const token = await findSubjectToken(provider, value);
-  if (!token) {
-    return undefined;
-  }
-  if (token.grantId) {
-    const grant = await provider.Grant.find(token.grantId);
-    if (!grant || grant.clientId !== token.clientId || grant.accountId !== token.accountId) {
-      return undefined;
-    }
-  }
-  return token;
-}
-
 function tokenExchange(env) {
   const { provider, allowedScopes } = env;
   return async function tokenExchangeHandler(ctx) {
@@ -199,14 +182,14 @@ function tokenExchange(env) {
       throw invalidRequest(`unsupported actor_token_type, only ${TOKEN_TYPE_ACCESS_TOKEN} is accepted`);
     }
 
-    const subject = await activeToken(provider, subjectTokenValue);
+    const subject = await findActiveToken(provider, subjectTokenValue);
     if (!subject) {
       throw invalidGrant('subject_token is not an active access token of this authorization server');
     }
 
     let act;
     if (actorTokenValue !== undefined) {
-      const actor = await activeToken(provider, actorTokenValue);
+      const actor = await findActiveToken(provider, actorTokenValue);
       if (!actor) {
         throw invalidGrant('actor_token is not an active access token of this authorization server');
       }

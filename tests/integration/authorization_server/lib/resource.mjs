@@ -15,6 +15,7 @@ import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from 'jose';
 import ServerChallenge from 'oidc-provider/lib/helpers/challenge.js';
 
 import { readBody } from './http.mjs';
+import { findActiveToken } from './tokens.mjs';
 
 const IAT_WINDOW = 300;
 
@@ -135,21 +136,6 @@ export function createResourceServer({ provider, identifier, nonceSecret, dpopAl
     return { thumbprint: await calculateJwkThumbprint(protectedHeader.jwk), nonce: payload.nonce };
   }
 
-  async function findActiveToken(value) {
-    const token = (await provider.AccessToken.find(value))
-      ?? (await provider.ClientCredentials.find(value));
-    if (!token || token.isExpired) {
-      return undefined;
-    }
-    if (token.grantId) {
-      const grant = await provider.Grant.find(token.grantId);
-      if (!grant || grant.clientId !== token.clientId || grant.accountId !== token.accountId) {
-        return undefined;
-      }
-    }
-    return token;
-  }
-
   async function authenticate(ctx) {
     const presented = parseAuthorization(ctx.get('Authorization'));
     if (!presented) {
@@ -157,7 +143,7 @@ export function createResourceServer({ provider, identifier, nonceSecret, dpopAl
     }
     const { scheme, token: value } = presented;
 
-    const token = await findActiveToken(value);
+    const token = await findActiveToken(provider, value);
     if (!token) {
       throw new ResourceError(401, 'invalid_token', 'access token is unknown, expired or revoked', { scheme });
     }
