@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -15,8 +16,10 @@ from ._errors import (
     AuthorizationResponseError,
     FeatureNotInstalled,
     InvalidAuthorizationResponse,
+    MismatchingIssuer,
     MismatchingState,
     MissingAuthCode,
+    MissingIssuer,
 )
 from ._extras import extra_for, plugin_method
 
@@ -70,18 +73,25 @@ class AuthorizationResponse:
     :ivar code: the authorization code.
     :ivar state: the state received.
     :ivar iss: the ``iss`` received (RFC 9207), or None.
+    :ivar issuer: the issuer the ID token's ``iss`` must match: the checked ``iss``, else
+        the request's issuer (requests_oauth2client never filled it).
     :ivar redirect_uri: the redirect URI of the request (sent again in the exchange).
     :ivar code_verifier: the PKCE verifier of the request.
     :ivar nonce: the nonce of the request, for ID token validation.
+    :ivar max_age: the ``max_age`` of the request, for ID token validation.
+    :ivar acr_values: the ``acr_values`` of the request, for ID token validation.
     :ivar options: the per-call options of the request, carried into the code exchange.
     :ivar extra: the other parameters received.
     """
 
     __slots__ = (
+        "acr_values",
         "code",
         "code_verifier",
         "extra",
         "iss",
+        "issuer",
+        "max_age",
         "nonce",
         "options",
         "redirect_uri",
@@ -94,20 +104,32 @@ class AuthorizationResponse:
         *,
         state: str | None = None,
         iss: str | None = None,
+        issuer: str | None = None,
         redirect_uri: str | None = None,
         code_verifier: str | None = None,
         nonce: str | None = None,
+        max_age: int | None = None,
+        acr_values: str | None = None,
         options: Mapping[str, Any] | None = None,
         **extra: str,
     ) -> None:
         self.code = code
         self.state = state
         self.iss = iss
+        self.issuer = issuer if issuer is not None else iss
         self.redirect_uri = redirect_uri
         self.code_verifier = code_verifier
         self.nonce = nonce
+        self.max_age = max_age
+        self.acr_values = acr_values
         self.options: Mapping[str, Any] = MappingProxyType(dict(options or {}))
         self.extra = extra
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return object.__getattribute__(self, "extra")[name]  # type: ignore[no-any-return]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def __repr__(self) -> str:
         return f"AuthorizationResponse(code=<redacted>, iss={self.iss!r})"
@@ -121,6 +143,14 @@ class AuthorizationRequest:
     declared by plugins (``dpop_key=``) are kept in :attr:`options`, may add parameters
     (``dpop_jkt``), and travel into the :class:`AuthorizationResponse`. Other keywords are
     sent as parameters.
+
+    :param resource: resource indicators (RFC 8707), one or several.
+    :param max_age: the maximum authentication age in seconds (OIDC Core §3.1.2.1).
+    :param claims: the ``claims`` request (OIDC Core §5.5), a mapping sent as JSON.
+    :param authorization_details: RFC 9396 authorization details, a list sent as JSON.
+    :param issuer: the expected issuer: a received ``iss`` must equal it (RFC 9207).
+    :param authorization_response_iss_parameter_supported: the server always sends
+        ``iss`` (its metadata says so): a callback without one is refused.
     """
 
     def __init__(
@@ -136,7 +166,15 @@ class AuthorizationRequest:
         code_verifier: str | None = None,
         code_challenge_method: str | None = "S256",
         response_mode: str | None = None,
+        resource: str | Iterable[str] | None = None,
+        max_age: int | None = None,
+        prompt: str | Iterable[str] | None = None,
+        login_hint: str | None = None,
+        acr_values: str | Iterable[str] | None = None,
+        claims: Mapping[str, Any] | None = None,
+        authorization_details: Iterable[Mapping[str, Any]] | None = None,
         issuer: str | None = None,
+        authorization_response_iss_parameter_supported: bool = False,
         registry: Registry | None = None,
         **kwargs: Any,
     ) -> None:
@@ -144,6 +182,14 @@ class AuthorizationRequest:
             from ._plugins import default_registry
 
             registry = default_registry()
+        if authorization_response_iss_parameter_supported and issuer is None:
+            raise ValueError(
+                "authorization_response_iss_parameter_supported needs the expected issuer="
+            )
+        if max_age is not None and (
+            isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0
+        ):
+            raise ValueError("max_age must be a non-negative number of seconds")
         self.registry = registry
         self.authorization_endpoint = authorization_endpoint
         self.client_id = client_id
@@ -151,7 +197,19 @@ class AuthorizationRequest:
         self.scope = _space_separated(scope)
         self.response_type = response_type
         self.response_mode = response_mode
+        self.resource = [resource] if isinstance(resource, str) else list(resource or ())
+        self.max_age = max_age
+        self.prompt = _space_separated(prompt)
+        self.login_hint = login_hint
+        self.acr_values = _space_separated(acr_values)
+        self.claims = dict(claims) if claims is not None else None
+        self.authorization_details = (
+            [dict(d) for d in authorization_details] if authorization_details is not None else None
+        )
         self.issuer = issuer
+        self.authorization_response_iss_parameter_supported = (
+            authorization_response_iss_parameter_supported
+        )
         self.state = _generate(state, lambda: secrets.token_urlsafe(32))
         wants_nonce = self.scope is not None and "openid" in self.scope.split()
         self.nonce = _generate(
@@ -176,8 +234,11 @@ class AuthorizationRequest:
                 raise FeatureNotInstalled(name, extra)
 
     @property
-    def args(self) -> dict[str, str]:
-        """The request parameters, as sent in the URI (or pushed with PAR)."""
+    def args(self) -> dict[str, str | list[str]]:
+        """The request parameters, as sent in the URI (or pushed with PAR).
+
+        A list value (several ``resource`` indicators) is sent as a repeated parameter.
+        """
         params: dict[str, Any] = {
             "client_id": self.client_id,
             "response_type": self.response_type,
@@ -188,13 +249,20 @@ class AuthorizationRequest:
             "code_challenge": self.code_challenge,
             "code_challenge_method": self.code_challenge and self.code_challenge_method,
             "response_mode": self.response_mode,
+            "resource": self.resource or None,
+            "max_age": self.max_age,
+            "prompt": self.prompt,
+            "login_hint": self.login_hint,
+            "acr_values": self.acr_values,
+            "claims": _json(self.claims),
+            "authorization_details": _json(self.authorization_details),
             **self.extra,
         }
         for name, value in self.options.items():
             option = self.registry.request_options[("call", name)]
             if option.authorization_params is not None:
                 params.update(option.authorization_params(value))
-        return {k: str(v) for k, v in params.items() if v is not None}
+        return {k: v if isinstance(v, list) else str(v) for k, v in params.items() if v is not None}
 
     @property
     def uri(self) -> str:
@@ -229,30 +297,67 @@ class AuthorizationRequest:
             raise ValueError(f"unsupported response_mode {mode!r}")
         params = dict(handler.parse(params, self))
         received_state = params.pop("state", None)
-        if self.state is not None and (
-            received_state is None
-            or not hmac.compare_digest(received_state.encode(), self.state.encode())
-        ):
-            raise MismatchingState("the callback state does not match the request's state")
+        self._check_state(received_state)
+        iss = params.pop("iss", None)
+        self._check_issuer(iss)
         error = params.pop("error", None)
-        if error is not None:
+        if error is not None or "error_description" in params or "error_uri" in params:
+            code_name = error or "missing_error_code"
             cls = self.registry.error_class(
-                "authorization_response", error, AuthorizationResponseError
+                "authorization_response", code_name, AuthorizationResponseError
             )
-            raise cls(self, error, params.get("error_description"), params.get("error_uri"))
+            raise cls(self, code_name, params.get("error_description"), params.get("error_uri"))
         code = params.pop("code", None)
         if not code:
             raise MissingAuthCode("the callback has no code")
         return AuthorizationResponse(
             code,
             state=received_state,
-            iss=params.pop("iss", None),
+            iss=iss,
+            issuer=iss if iss is not None else self.issuer,
             redirect_uri=self.redirect_uri,
             code_verifier=self.code_verifier,
             nonce=self.nonce,
+            max_age=self.max_age,
+            acr_values=self.acr_values,
             options=self.options,
             **params,
         )
+
+    def _check_state(self, received: str | None) -> None:
+        """The state must come back unchanged; compared in constant time (RFC 6749 §10.12)."""
+        if self.state is None:
+            return
+        if received is None:
+            raise MismatchingState("the callback has no state", expected=self.state, received=None)
+        if not hmac.compare_digest(received.encode(), self.state.encode()):
+            raise MismatchingState(
+                "the callback state does not match the request's state",
+                expected=self.state,
+                received=received,
+            )
+
+    def _check_issuer(self, iss: str | None) -> None:
+        """Check ``iss`` as RFC 9207 §2.4 says.
+
+        A received ``iss`` must be the expected issuer; it must be there when the server
+        advertises ``authorization_response_iss_parameter_supported``.
+        """
+        if iss is None:
+            if self.authorization_response_iss_parameter_supported:
+                raise MissingIssuer(
+                    "the callback has no iss, and the server always sends one (RFC 9207)",
+                    expected=self.issuer,
+                    received=None,
+                )
+            return
+        if self.issuer is not None and iss != self.issuer:
+            raise MismatchingIssuer(
+                f"the callback comes from issuer {iss!r}, not the expected {self.issuer!r} "
+                "(RFC 9207: a mix-up attack?)",
+                expected=self.issuer,
+                received=iss,
+            )
 
     @classmethod
     def pushed(
@@ -291,9 +396,13 @@ class RequestUriParameterAuthorizationRequest:
         return self.pushed.validate_callback(response)
 
 
-def _with_query(url: str, params: Mapping[str, str]) -> str:
+def _json(value: object) -> str | None:
+    return None if value is None else json.dumps(value, separators=(",", ":"))
+
+
+def _with_query(url: str, params: Mapping[str, str | list[str]]) -> str:
     parts = urlsplit(url)
-    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+    query = "&".join(q for q in (parts.query, urlencode(params, doseq=True)) if q)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 

@@ -851,6 +851,11 @@ class OAuth2Client:
             raise ValueError("this client has no client_id")
         kwargs.setdefault("redirect_uri", self.redirect_uri)
         kwargs.setdefault("issuer", self.issuer)
+        kwargs.setdefault(
+            "authorization_response_iss_parameter_supported",
+            self.issuer is not None
+            and self.metadata.get("authorization_response_iss_parameter_supported") is True,
+        )
         kwargs.setdefault("code_challenge_method", self.code_challenge_method)
         kwargs.setdefault("registry", self.registry)
         return AuthorizationRequest(authorization_endpoint, client_id, **kwargs)
@@ -875,7 +880,7 @@ class OAuth2Client:
         response = self.send(
             "pushed_authorization",
             url,
-            dict[str, str | list[str]](authorization_request.args),
+            authorization_request.args,
             merged,
         )
         if response.status_code not in (200, 201):  # RFC 9126 §2.2: 201 Created

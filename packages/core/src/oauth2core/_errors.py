@@ -21,8 +21,10 @@ argument) are plain :class:`TypeError` / :class:`ValueError`.
     │   └── InvalidDiscoveryDocument
     ├── UnvalidatedIdToken            an id_token arrived and no plugin can validate it
     ├── AuthorizationResponseError    the authorization redirect carries an ``error``
+    │   └── InteractionRequired ── LoginRequired, AccountSelectionRequired,
+    │                              SessionSelectionRequired, ConsentRequired
     └── InvalidAuthorizationResponse  (also ValueError) the redirect fails a check
-        ├── MismatchingState, MissingAuthCode
+        ├── MismatchingState, MissingAuthCode, MissingIssuer, MismatchingIssuer
     └── EndpointError                 the server answered with an OAuth error body
         ├── InvalidRequest, InvalidClient, InvalidGrant, UnauthorizedClient,
         │   UnsupportedGrantType, InvalidScope, InvalidTarget, AccessDenied,
@@ -43,13 +45,16 @@ import requests
 
 __all__ = [
     "AccessDenied",
+    "AccountSelectionRequired",
     "AuthorizationPending",
     "AuthorizationResponseError",
     "ConfigurationError",
+    "ConsentRequired",
     "EndpointError",
     "ExpiredToken",
     "FeatureImportError",
     "FeatureNotInstalled",
+    "InteractionRequired",
     "IntrospectionError",
     "InvalidAuthorizationResponse",
     "InvalidClient",
@@ -60,9 +65,12 @@ __all__ = [
     "InvalidScope",
     "InvalidTarget",
     "InvalidTokenResponse",
+    "LoginRequired",
+    "MismatchingIssuer",
     "MismatchingState",
     "MissingAuthCode",
     "MissingEndpointUri",
+    "MissingIssuer",
     "OAuth2Error",
     "PluginConflictError",
     "PluginContractError",
@@ -70,6 +78,7 @@ __all__ = [
     "PluginLoadError",
     "RevocationError",
     "ServerError",
+    "SessionSelectionRequired",
     "SlowDown",
     "TemporarilyUnavailable",
     "TransportError",
@@ -279,16 +288,58 @@ class AuthorizationResponseError(OAuth2Error):
         super().__init__(f"{error}{detail}")
 
 
+class InteractionRequired(AuthorizationResponseError):
+    """``interaction_required``: the user must interact (OIDC Core §3.1.2.6)."""
+
+
+class LoginRequired(InteractionRequired):
+    """``login_required``: the user must log in (``prompt=none`` could not be honoured)."""
+
+
+class AccountSelectionRequired(InteractionRequired):
+    """``account_selection_required``: the user must choose an account."""
+
+
+class SessionSelectionRequired(InteractionRequired):
+    """``session_selection_required``: the user must choose a session."""
+
+
+class ConsentRequired(InteractionRequired):
+    """``consent_required``: the user must consent."""
+
+
 class InvalidAuthorizationResponse(OAuth2Error, ValueError):
-    """The authorization callback fails a check (state, code, issuer...)."""
+    """The authorization callback fails a check (state, code, issuer...).
+
+    :ivar expected: what the request expected, when the check compares values.
+    :ivar received: what the callback carried.
+    """
+
+    def __init__(
+        self, message: str, *, expected: str | None = None, received: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.received = received
 
 
 class MismatchingState(InvalidAuthorizationResponse):
-    """The callback's ``state`` is missing or differs from the one sent (no values shown)."""
+    """The callback's ``state`` is missing or differs from the one sent.
+
+    The values are in ``expected`` and ``received``, never in the message.
+    """
 
 
 class MissingAuthCode(InvalidAuthorizationResponse):
     """The callback has no ``code``."""
+
+
+class MissingIssuer(InvalidAuthorizationResponse):
+    """The callback has no ``iss`` although the server always sends one (RFC 9207 §2.4)."""
+
+
+class MismatchingIssuer(InvalidAuthorizationResponse):
+    """The callback's ``iss`` is not the expected issuer (RFC 9207 §2.4: a mix-up)."""
 
 
 class EndpointError(OAuth2Error):
@@ -407,6 +458,15 @@ class IntrospectionError(EndpointError):
 class UserinfoError(EndpointError):
     """The userinfo endpoint refused the request (OIDC Core §5.3.3, RFC 6750 §3)."""
 
+
+AUTHORIZATION_ERROR_CODES: dict[str, type[AuthorizationResponseError]] = {
+    "interaction_required": InteractionRequired,
+    "login_required": LoginRequired,
+    "account_selection_required": AccountSelectionRequired,
+    "session_selection_required": SessionSelectionRequired,
+    "consent_required": ConsentRequired,
+}
+"""Authorization response codes with their own class (OIDC Core §3.1.2.6)."""
 
 SHARED_ERROR_CODES: dict[str, type[EndpointError]] = {
     "invalid_request": InvalidRequest,
