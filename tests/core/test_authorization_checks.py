@@ -220,3 +220,33 @@ def test_property_any_callback_gives_a_response_or_a_typed_error(pairs):
         request.validate_callback(REDIRECT + "?" + urlencode(pairs))
     except (InvalidAuthorizationResponse, AuthorizationResponseError):
         pass
+
+
+# ------------------------------------------------------------------------------ serializer
+
+
+def test_request_survives_the_redirect_in_serialized_form():
+    from oauth2core import AuthorizationRequestSerializer
+
+    request = make(
+        scope="openid", issuer=ISSUER, resource=["r1", "r2"], max_age=60, custom_param="x"
+    )
+    serializer = AuthorizationRequestSerializer(REGISTRY)
+    text = serializer.dumps(request)
+    assert request.code_verifier not in text
+    loaded = serializer.loads(text)
+    assert loaded.uri == request.uri
+    assert loaded.code_verifier == request.code_verifier
+    response = loaded.validate_callback(callback(code="c", state="the-state", iss=ISSUER))
+    assert response.code_verifier == request.code_verifier
+    assert response.nonce == request.nonce
+    with pytest.raises(MismatchingIssuer):
+        loaded.validate_callback(callback(code="c", state="the-state", iss="https://x"))
+
+
+@pytest.mark.parametrize("text", ["", "garbage", "eJyrrgUAAXUA-Q"])
+def test_serializer_refuses_garbage(text):
+    from oauth2core import AuthorizationRequestSerializer
+
+    with pytest.raises(ValueError, match="not a serialized"):
+        AuthorizationRequestSerializer(REGISTRY).loads(text)

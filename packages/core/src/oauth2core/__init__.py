@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._authorization import (
     AuthorizationRequest,
+    AuthorizationRequestSerializer,
     AuthorizationResponse,
     PkceUtils,
     RequestUriParameterAuthorizationRequest,
@@ -98,6 +99,7 @@ __all__ = [
     "AccountSelectionRequired",
     "AuthorizationPending",
     "AuthorizationRequest",
+    "AuthorizationRequestSerializer",
     "AuthorizationResponse",
     "AuthorizationResponseError",
     "BaseClientAuthenticationMethod",

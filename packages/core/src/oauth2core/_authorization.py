@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ._compact import pack, unpack
 from ._errors import (
     AuthorizationResponseError,
     FeatureNotInstalled,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AuthorizationRequest",
+    "AuthorizationRequestSerializer",
     "AuthorizationResponse",
     "PkceUtils",
     "RequestUriParameterAuthorizationRequest",
@@ -426,3 +428,69 @@ def _callback_params(
             raise InvalidAuthorizationResponse(f"the callback repeats the parameter {name!r}")
         params[name] = value
     return params
+
+
+class AuthorizationRequestSerializer:
+    """Keeps an :class:`AuthorizationRequest` across the redirect, as compact text.
+
+    The text holds the state, nonce and PKCE verifier in clear: keep it where only this
+    user's session can read it (a server-side session, an encrypted cookie). Options of
+    plugins must be JSON-serializable to be kept.
+
+    :param registry: the registry of the requests it loads (default: the process registry).
+    """
+
+    FIELDS = (
+        "authorization_endpoint",
+        "client_id",
+        "redirect_uri",
+        "scope",
+        "response_type",
+        "state",
+        "nonce",
+        "code_verifier",
+        "code_challenge_method",
+        "response_mode",
+        "resource",
+        "max_age",
+        "prompt",
+        "login_hint",
+        "acr_values",
+        "claims",
+        "authorization_details",
+        "issuer",
+        "authorization_response_iss_parameter_supported",
+    )
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry
+
+    def dumps(self, request: AuthorizationRequest) -> str:
+        """The request as compact text.
+
+        :raises TypeError: an option or extra parameter is not JSON-serializable.
+        """
+        fields = {name: getattr(request, name) for name in self.FIELDS}
+        fields["extra"] = request.extra
+        fields["options"] = dict(request.options)
+        try:
+            return pack(fields)
+        except TypeError as err:
+            raise TypeError(f"the request cannot be serialized: {err}") from None
+
+    def loads(self, serialized: str) -> AuthorizationRequest:
+        """The request saved by :meth:`dumps`, able to validate its callback.
+
+        :raises ValueError: the text is not a serialized request.
+        """
+        try:
+            fields = unpack(serialized)
+            extra = fields.pop("extra")
+            options = fields.pop("options")
+            endpoint = fields.pop("authorization_endpoint")
+            client_id = fields.pop("client_id")
+        except (ValueError, KeyError) as err:
+            raise ValueError("not a serialized authorization request") from err
+        return AuthorizationRequest(
+            endpoint, client_id, registry=self.registry, **fields, **extra, **options
+        )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import math
-import zlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -13,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import requests
 
 from ._clock import SYSTEM_CLOCK, Clock
+from ._compact import pack, unpack
 from ._errors import InvalidTokenResponse, OAuth2Error
 
 if TYPE_CHECKING:
@@ -269,8 +267,7 @@ class TokenSerializer:
         fields.pop("expires_in", None)
         if token.expires_at is not None:
             fields["expires_at"] = token.expires_at.timestamp()
-        data = json.dumps(fields, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(zlib.compress(data, 9)).rstrip(b"=").decode()
+        return pack(fields)
 
     def loads(self, serialized: str) -> BearerToken:
         """A token from a string made by :meth:`dumps`.
@@ -278,12 +275,9 @@ class TokenSerializer:
         :raises ValueError: the string is not a serialized token.
         """
         try:
-            padded = serialized + "=" * (-len(serialized) % 4)
-            fields = json.loads(zlib.decompress(base64.urlsafe_b64decode(padded)))
-        except (ValueError, zlib.error, TypeError) as err:
+            fields = unpack(serialized)
+        except ValueError as err:
             raise ValueError("not a serialized token") from err
-        if not isinstance(fields, dict):
-            raise ValueError("not a serialized token")
         token_type = str(fields.get("token_type", "Bearer"))
         cls = self.classes.get(token_type.lower())
         if cls is None:
