@@ -233,6 +233,7 @@ def test_request_survives_the_redirect_in_serialized_form():
     )
     serializer = AuthorizationRequestSerializer(REGISTRY)
     text = serializer.dumps(request)
+    assert request.code_verifier is not None
     assert request.code_verifier not in text
     loaded = serializer.loads(text)
     assert loaded.uri == request.uri
