@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._auth import (
+    NonRenewableTokenError,
+    OAuth2AccessTokenAuth,
+    OAuth2AuthorizationCodeAuth,
+    OAuth2ClientCredentialsAuth,
+    OAuth2ResourceOwnerPasswordAuth,
+)
 from ._authorization import (
     AuthorizationRequest,
     AuthorizationRequestSerializer,
@@ -78,6 +85,7 @@ from ._extras import extra_for
 from ._plugins import build_registry, default_registry, plugins
 from ._registry import PluginInfo, Registry
 from ._sentinels import SKIP_ID_TOKEN_VALIDATION
+from ._token_store import MemoryTokenStore, TokenStore
 from ._tokens import (
     BearerAuth,
     BearerToken,
@@ -128,13 +136,19 @@ __all__ = [
     "InvalidTokenResponse",
     "IssuedToken",
     "LoginRequired",
+    "MemoryTokenStore",
     "MismatchingIssuer",
     "MismatchingState",
     "MissingAuthCode",
     "MissingEndpointUri",
     "MissingIssuer",
+    "NonRenewableTokenError",
+    "OAuth2AccessTokenAuth",
+    "OAuth2AuthorizationCodeAuth",
     "OAuth2Client",
+    "OAuth2ClientCredentialsAuth",
     "OAuth2Error",
+    "OAuth2ResourceOwnerPasswordAuth",
     "PkceUtils",
     "PluginConflictError",
     "PluginContractError",
@@ -150,6 +164,7 @@ __all__ = [
     "SlowDown",
     "TemporarilyUnavailable",
     "TokenSerializer",
+    "TokenStore",
     "TransportError",
     "UnauthorizedClient",
     "UnsupportedGrantType",

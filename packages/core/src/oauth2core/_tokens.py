@@ -136,10 +136,23 @@ class BearerToken(requests.auth.AuthBase):
         """The value of the ``Authorization`` header: ``Bearer <token>``."""
         return f"{self.AUTHORIZATION_SCHEME} {self.access_token}"
 
+    @property
+    def deadline(self) -> float | None:
+        """The expiry instant on the clock's monotonic scale, or None; for auth handlers."""
+        return self._deadline
+
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         """Add the ``Authorization`` header to ``request``; refuse an expired token."""
         if self._deadline is not None and self._clock.monotonic() >= self._deadline:
             raise ExpiredAccessToken("the access token has expired")
+        return self.authorize(request)
+
+    def authorize(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        """Add the ``Authorization`` header without an expiry check.
+
+        For auth handlers, which decide once per request whether the token is fresh
+        enough; token types with proofs (DPoP) override it.
+        """
         request.headers[self.AUTHORIZATION_HEADER] = self.authorization_header()
         return request
 
@@ -196,7 +209,7 @@ class IssuedToken(BearerToken):
 
     TOKEN_TYPE: ClassVar[str] = "N_A"
 
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+    def authorize(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         """Refuse: an ``N_A`` token is not an access token."""
         raise TypeError("a token of type N_A is not an access token and cannot authorize requests")
 
