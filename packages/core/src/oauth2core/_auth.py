@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import requests
 
+from ._clock import SYSTEM_CLOCK
 from ._errors import OAuth2Error
 from ._token_store import MemoryTokenStore, TokenStore
 from ._tokens import BearerToken, ExpiredAccessToken
@@ -39,9 +41,14 @@ class NonRenewableTokenError(OAuth2Error):
 
 
 class _State(NamedTuple):
+    """What the hot path reads, by index: one tuple, swapped atomically."""
+
     token: BearerToken
     renew_at: float
-    authorize: Callable[[requests.PreparedRequest], requests.PreparedRequest]
+    header: str
+    value: str
+    authorize: Callable[[requests.PreparedRequest], requests.PreparedRequest] | None
+    """None for tokens whose header is all there is to set (the common Bearer case)."""
 
 
 class _Flight:
@@ -94,7 +101,8 @@ class OAuth2AccessTokenAuth(requests.auth.AuthBase):
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
         self.store_key = store_key
         self.token_kwargs = token_kwargs
-        self._monotonic = client.clock.monotonic
+        clock = client.clock
+        self._monotonic = time.monotonic if clock is SYSTEM_CLOCK else clock.monotonic
         self._lock = threading.Lock()
         self._flight: _Flight | None = None
         self._state: _State | None = None
@@ -112,9 +120,12 @@ class OAuth2AccessTokenAuth(requests.auth.AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         """Attach a fresh enough token (renewing it first if needed) and arm the 401 retry."""
         state = self._state
-        if state is None or self._monotonic() >= state.renew_at:
+        if state is None or self._monotonic() >= state[1]:
             state = self._renew(state)
-        state.authorize(request)
+        if state[4] is None:
+            request.headers[state[2]] = state[3]
+        else:
+            state[4](request)
         request.hooks["response"].append(self._hook)
         return request
 
@@ -198,7 +209,14 @@ class OAuth2AccessTokenAuth(requests.auth.AuthBase):
 
     def _adopt(self, token: BearerToken, *, use_until_expiry: bool = False) -> _State:
         renew_at = token.deadline if use_until_expiry else self._renew_at(token)
-        state = _State(token, math.inf if renew_at is None else renew_at, token.authorize)
+        plain = type(token).authorize is BearerToken.authorize
+        state = _State(
+            token,
+            math.inf if renew_at is None else renew_at,
+            token.AUTHORIZATION_HEADER,
+            token.authorization_header(),
+            None if plain else token.authorize,
+        )
         self._state = state
         return state
 
@@ -246,7 +264,7 @@ class OAuth2AccessTokenAuth(requests.auth.AuthBase):
                 return response
         retry = request.copy()
         retry._oauth2core_retried = True  # type: ignore[attr-defined]
-        state.authorize(retry)
+        state.token.authorize(retry)
         response.content  # noqa: B018 - read the body so the connection is released
         response.close()
         new = response.connection.send(retry, **kwargs)
