@@ -339,3 +339,13 @@ def test_jwt_bearer_is_not_on_a_client_without_the_plugin(urls):
             OAuth2Client(
                 urls.token, client_id="c", private_key={"kty": "EC"}, registry=client.registry
             )
+
+
+def test_client_clock_reaches_private_key_jwt(make_client, signing_keys, clock):
+    client = make_client(("id", signing_keys["ES256"]), clock=clock)
+    assert client.auth.clock is clock
+
+
+def test_an_unclaimed_tuple_is_a_type_error_when_the_plugin_is_installed(make_client):
+    with pytest.raises(TypeError):
+        make_client(("id", 123))

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from oauth2core import Clock
     from oauth2core.hookspecs import AuthCoercionContext
 
     from ._client_auth import ClientSecretJwt, PrivateKeyJwt
@@ -67,13 +68,17 @@ def client_secret_jwt(client_id: str, client_secret: str | None = None) -> Clien
     return ClientSecretJwt(client_id, client_secret)
 
 
-def private_key_jwt(client_id: str, private_key: object = None) -> PrivateKeyJwt:
+def private_key_jwt(
+    client_id: str, private_key: object = None, *, clock: Clock | None = None
+) -> PrivateKeyJwt:
     """Build :class:`PrivateKeyJwt` (``token_endpoint_auth_method="private_key_jwt"``)."""
     if private_key is None:
         raise TypeError("token_endpoint_auth_method='private_key_jwt' needs private_key=")
     from ._client_auth import PrivateKeyJwt
 
-    return PrivateKeyJwt(client_id, private_key)
+    if clock is None:
+        return PrivateKeyJwt(client_id, private_key)
+    return PrivateKeyJwt(client_id, private_key, clock=clock)
 
 
 def coerce_private_key(auth: object, context: AuthCoercionContext) -> PrivateKeyJwt | None:
@@ -101,9 +106,9 @@ def coerce_private_key(auth: object, context: AuthCoercionContext) -> PrivateKey
             raise TypeError(f"pass client_secret= or {name}=, not both")
         if key is None:
             raise TypeError(f"{name}= must be a private key, not None")
-        return private_key_jwt(context.client_id, key)
+        return private_key_jwt(context.client_id, key, clock=context.clock)
     if isinstance(auth, tuple) and len(auth) == 2:
         client_id, key = auth
         if isinstance(client_id, str) and looks_like_key(key):
-            return private_key_jwt(client_id, key)
+            return private_key_jwt(client_id, key, clock=context.clock)
     return None

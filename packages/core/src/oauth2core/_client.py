@@ -326,6 +326,7 @@ class OAuth2Client:
             keywords=keywords,
             token_endpoint=self.token_endpoint,
             issuer=self.issuer,
+            clock=self.clock,
         )
         for coercion in self.registry.auth_coercions:
             handler = coercion.coerce(auth, context)
@@ -335,7 +336,8 @@ class OAuth2Client:
             if client_secret is not None:
                 raise TypeError("client_secret= needs client_id=")
             return None
-        if (isinstance(auth, tuple) and len(auth) == 2) or client_secret is not None:
+        unclaimed = (isinstance(auth, tuple) and len(auth) == 2) or client_secret is not None
+        if unclaimed and "private_key" not in self.registry.coercion_keywords:
             raise FeatureNotInstalled("private_key", extra_for("keyword", "private_key") or "jwt")
         raise TypeError(f"auth= does not accept {type(auth).__name__}")
 

@@ -156,6 +156,7 @@ class AuthCoercionContext:
     :ivar keywords: the constructor keywords this coercion claimed that the caller passed.
     :ivar token_endpoint: the client's token endpoint.
     :ivar issuer: the client's issuer, or None.
+    :ivar clock: the client's clock (for assertion timestamps).
     """
 
     client_id: str | None
@@ -163,6 +164,7 @@ class AuthCoercionContext:
     keywords: Mapping[str, Any]
     token_endpoint: str
     issuer: str | None
+    clock: Any = None
 
 
 @dataclass(frozen=True, slots=True)
