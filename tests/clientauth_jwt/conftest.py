@@ -50,6 +50,11 @@ class FakeClock:
     def time(self) -> float:
         return self.wall
 
+    def advance(self, seconds: float) -> None:
+        """Move both clocks forward."""
+        self.mono += seconds
+        self.wall += seconds
+
 
 @dataclass(frozen=True)
 class Keys:

@@ -243,3 +243,28 @@ def test_a_replayed_assertion_is_invalid_grant(authorization_server: Authorizati
         client.jwt_bearer(assertion)
         with pytest.raises(InvalidGrant):
             client.jwt_bearer(assertion)
+
+
+def test_jwt_bearer_auth_handler_signs_a_fresh_assertion_per_token(
+    authorization_server: AuthorizationServer,
+):
+    from oauth2core import OAuth2JwtBearerAuth
+
+    server = authorization_server
+    with _private_key_jwt_client(server) as client:
+        auth = OAuth2JwtBearerAuth(
+            client,
+            server.jwt_bearer_private_jwk,
+            {"iss": server.jwt_bearer_issuer, "sub": "alice"},
+            scope="api:read",
+        )
+        first = get_resource(server, auth)
+        assert first.status_code == 200
+        assert first.json()["sub"] == "alice"
+        before = auth.token
+        assert before is not None
+        # A renewal redeems a new assertion (the server refuses a replayed jti).
+        renewed = auth.renew_token()
+        assert renewed.access_token != before.access_token
+        assert get_resource(server, auth).json()["sub"] == "alice"
+        assert server.jwt_bearer_private_jwk["d"] not in repr(auth)

@@ -29,6 +29,7 @@ from ._errors import (
 from ._grant import jwt_bearer
 
 if TYPE_CHECKING:
+    from ._auth import OAuth2JwtBearerAuth
     from ._client_auth import (
         BaseClientAssertionAuthenticationMethod,
         ClientSecretJwt,
@@ -58,6 +59,7 @@ __all__ = [
     "InvalidKey",
     "JwtSigner",
     "KeyErrorCode",
+    "OAuth2JwtBearerAuth",
     "PrivateKeyJwt",
     "SigningKey",
     "UnsuitableKey",
@@ -71,6 +73,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "OAuth2JwtBearerAuth": "_auth",
     "BaseClientAssertionAuthenticationMethod": "_client_auth",
     "ClientSecretJwt": "_client_auth",
     "PrivateKeyJwt": "_client_auth",

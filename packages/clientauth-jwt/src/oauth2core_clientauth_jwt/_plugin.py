@@ -24,6 +24,7 @@ EXPORTS = (
     "InvalidKey",
     "JwtSigner",
     "KeyErrorCode",
+    "OAuth2JwtBearerAuth",
     "PrivateKeyJwt",
     "SigningKey",
     "UnsuitableKey",

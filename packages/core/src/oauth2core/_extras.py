@@ -37,6 +37,7 @@ FEATURE_EXTRAS: dict[str, dict[str, str]] = {
         "ClientSecretJwt": "jwt",
         "PrivateKeyJwt": "jwt",
         "BaseClientAssertionAuthenticationMethod": "jwt",
+        "OAuth2JwtBearerAuth": "jwt",
         "InvalidClientAssertionSigningKeyOrAlg": "jwt",
         "InvalidKey": "jwt",
         "SigningKey": "jwt",
