@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._api_client import ApiClient, InvalidPathParam
 from ._auth import (
     NonRenewableTokenError,
     OAuth2AccessTokenAuth,
@@ -105,6 +106,7 @@ __all__ = [
     "SYSTEM_CLOCK",
     "AccessDenied",
     "AccountSelectionRequired",
+    "ApiClient",
     "AuthorizationPending",
     "AuthorizationRequest",
     "AuthorizationRequestSerializer",
@@ -129,6 +131,7 @@ __all__ = [
     "InvalidClient",
     "InvalidDiscoveryDocument",
     "InvalidGrant",
+    "InvalidPathParam",
     "InvalidRequest",
     "InvalidResponse",
     "InvalidScope",
