@@ -15,6 +15,7 @@ from __future__ import annotations
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ from oauth2core import (
     InvalidGrant,
     OAuth2Client,
 )
+from oauth2core_grants_ciba import BackChannelAuthenticationPollingJob
+from oauth2core_grants_device import DeviceAuthorizationPollingJob, render_user_instructions
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -284,6 +287,77 @@ def tour(server: AuthorizationServer) -> None:
             )
             say(f"   -> {describe_token(par_token)}")
             check(call_resource(server, par_token).status_code == 200, "the token is refused")
+
+    device_and_ciba(server)
+
+
+def approve_later(seconds: float, approve: Any, *args: Any) -> threading.Timer:
+    """The user approving on another device, ``seconds`` from now (scripted)."""
+    timer = threading.Timer(seconds, approve, args)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def device_and_ciba(server: AuthorizationServer) -> None:
+    """The two flows in which the user approves elsewhere while the client polls."""
+    public = server.clients["public"]
+    basic = server.clients["basic"]
+    assert basic.client_secret is not None
+
+    with step("Device authorization grant (RFC 8628), scripted approval as alice"):
+        with OAuth2Client.from_discovery_endpoint(
+            issuer=server.issuer, auth=public.client_id
+        ) as client:
+            started = client.authorize_device(scope="api:read offline_access")
+            say(
+                f"   authorize_device(scope='api:read offline_access') -> "
+                f"device_code={redact(started.device_code)}, "
+                f"user_code={redact(started.user_code)}, interval={started.interval:g}, "
+                f"expires_in={started.expires_in}"
+            )
+            say("   render_user_instructions(response), with the user code redacted:")
+            shown = render_user_instructions(started).replace(
+                started.user_code, redact(started.user_code)
+            )
+            for line in shown.splitlines():
+                say(f"   | {line}")
+            timer = approve_later(1.2, server.approve_device, started.user_code)
+            job = DeviceAuthorizationPollingJob(client, started)
+            say(f"   {job!r}.run()  # the user approves after 1.2 s")
+            device_token = job.run()
+            timer.join()
+            say(f"   -> {describe_token(device_token)}")
+            described = call_resource(server, device_token).json()
+            check(described.get("sub") == "alice", "the device token is not alice's")
+            say(f"   the resource sees sub={described['sub']!r}")
+
+    with step("CIBA, poll mode (scripted approval on alice's phone)"):
+        with OAuth2Client.from_discovery_endpoint(
+            issuer=server.issuer, auth=ClientSecretBasic(basic.client_id, basic.client_secret)
+        ) as client:
+            started_ciba = client.backchannel_authentication_request(
+                "openid", login_hint="alice", binding_message="demo-42"
+            )
+            say(
+                "   backchannel_authentication_request('openid', login_hint='alice', "
+                f"binding_message='demo-42') -> auth_req_id={redact(started_ciba.auth_req_id)}, "
+                f"interval={started_ciba.interval:g}, expires_in={started_ciba.expires_in}"
+            )
+            timer = approve_later(1.2, server.approve_ciba, started_ciba.auth_req_id)
+            say(
+                "   BackChannelAuthenticationPollingJob(client, response, "
+                "id_token_validation=SKIP_ID_TOKEN_VALIDATION).run()  # approved after 1.2 s"
+            )
+            ciba_token = BackChannelAuthenticationPollingJob(
+                client, started_ciba, id_token_validation=SKIP_ID_TOKEN_VALIDATION
+            ).run()
+            timer.join()
+            say(f"   -> {describe_token(ciba_token)}")
+            check(ciba_token.id_token, "no ID token")
+            described = call_resource(server, ciba_token).json()
+            check(described.get("sub") == "alice", "the CIBA token is not alice's")
+            say(f"   the resource sees sub={described['sub']!r}")
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -88,6 +88,7 @@ def test_shared_codes_map_to_their_class(client, mock_http, endpoints, code, cls
     assert error.description == "something went wrong"
     assert error.error_uri == "https://as.example.com/errors/1"
     assert error.status_code == status
+    assert error.response is not None
     assert error.response.status_code == status
     assert error.response.json() == body
     assert code in str(error)

@@ -62,6 +62,7 @@ def test_revocation_errors_are_typed(full_client, mock_http):
     mock_http.post(REVOKE, status=503, body="<html>down</html>", content_type="text/html")
     with pytest.raises(UnsupportedTokenType) as caught:
         full_client.revoke_token("t")
+    assert caught.value.response is not None
     assert caught.value.response.status_code == 400
     with pytest.raises(RevocationError) as other:
         full_client.revoke_token("t")
@@ -139,6 +140,7 @@ def test_userinfo_challenge_error(full_client, mock_http):
         full_client.userinfo("expired")
     assert caught.value.error == "invalid_token"
     assert caught.value.error_description == 'the "token" expired'
+    assert caught.value.response is not None
     assert "expired" not in repr(caught.value.response.request.headers.get("Cookie"))
 
 

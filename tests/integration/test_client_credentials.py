@@ -126,6 +126,7 @@ def test_resource_indicator(authorization_server: AuthorizationServer, name: str
     assert get_resource(authorization_server, as_a_list).json()["aud"] == indicator
     assert caught.value.error == "invalid_target"
     assert caught.value.status_code == 400
+    assert caught.value.response is not None
     assert caught.value.response.status_code == 400
 
 

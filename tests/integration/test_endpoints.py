@@ -108,6 +108,7 @@ def test_userinfo_with_a_code_flow_token(authorization_server):
         with pytest.raises(UserinfoError) as caught:
             client.userinfo("not-a-token")
         assert caught.value.error == "invalid_token"
+        assert caught.value.response is not None
         assert caught.value.response.status_code == 401
 
 

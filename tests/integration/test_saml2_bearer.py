@@ -77,6 +77,7 @@ def test_a_bad_assertion_is_invalid_grant(
     ):
         client.saml2_bearer(assertion)
     assert caught.value.error == "invalid_grant"
+    assert caught.value.response is not None
     assert caught.value.response.status_code == 400
 
 

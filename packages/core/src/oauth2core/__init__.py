@@ -84,6 +84,12 @@ from ._errors import (
 )
 from ._extras import extra_for
 from ._plugins import build_registry, default_registry, plugins
+from ._polling import (
+    BaseTokenEndpointPollingJob,
+    BaseTokenEndpointPoolingJob,
+    PollingCancelled,
+    PollingTimeout,
+)
 from ._registry import PluginInfo, Registry
 from ._sentinels import SKIP_ID_TOKEN_VALIDATION
 from ._token_store import MemoryTokenStore, TokenStore
@@ -113,6 +119,8 @@ __all__ = [
     "AuthorizationResponse",
     "AuthorizationResponseError",
     "BaseClientAuthenticationMethod",
+    "BaseTokenEndpointPollingJob",
+    "BaseTokenEndpointPoolingJob",
     "BearerAuth",
     "BearerToken",
     "ClientSecretBasic",
@@ -158,6 +166,8 @@ __all__ = [
     "PluginError",
     "PluginInfo",
     "PluginLoadError",
+    "PollingCancelled",
+    "PollingTimeout",
     "PublicApp",
     "Registry",
     "RequestUriParameterAuthorizationRequest",

@@ -16,6 +16,8 @@ argument) are plain :class:`TypeError` / :class:`ValueError`.
     ├── ConfigurationError            inconsistent client configuration
     │   └── MissingEndpointUri        (also AttributeError) the endpoint is not configured
     ├── TransportError                (also requests.RequestException) the request did not complete
+    ├── PollingCancelled              a polling job's cancel event was set
+    ├── PollingTimeout                (also TimeoutError) a polling job's timeout passed
     ├── InvalidResponse               a malformed response (not JSON, missing fields, wrong types)
     │   ├── InvalidTokenResponse
     │   └── InvalidDiscoveryDocument
@@ -29,7 +31,8 @@ argument) are plain :class:`TypeError` / :class:`ValueError`.
         ├── InvalidRequest, InvalidClient, InvalidGrant, UnauthorizedClient,
         │   UnsupportedGrantType, InvalidScope, InvalidTarget, AccessDenied,
         │   ServerError, TemporarilyUnavailable,
-        │   AuthorizationPending, SlowDown, ExpiredToken   (codes shared by several grants)
+        │   AuthorizationPending, SlowDown, ExpiredToken   (codes shared by several grants;
+        │   a polling job raises ExpiredToken itself, without a response, once the code expired)
         ├── RevocationError ── UnsupportedTokenType
         ├── IntrospectionError
         ├── UserinfoError
@@ -348,16 +351,17 @@ class EndpointError(OAuth2Error):
     The class is chosen by the ``error`` code through the registry; unknown codes get the
     endpoint's default class.
 
-    :ivar response: the :class:`requests.Response`.
+    :ivar response: the :class:`requests.Response`, or None for an error the client
+        detected itself (a device code expired by its own clock).
     :ivar error: the ``error`` code.
     :ivar error_description: the ``error_description``, or None.
     :ivar error_uri: the ``error_uri``, or None.
-    :ivar status_code: the HTTP status code.
+    :ivar status_code: the HTTP status code, or None without a response.
     """
 
     def __init__(
         self,
-        response: requests.Response,
+        response: requests.Response | None,
         error: str,
         error_description: str | None = None,
         error_uri: str | None = None,
@@ -366,7 +370,7 @@ class EndpointError(OAuth2Error):
         self.error = error
         self.error_description = error_description
         self.error_uri = error_uri
-        self.status_code = response.status_code
+        self.status_code = response.status_code if response is not None else None
         detail = f": {error_description}" if error_description else ""
         super().__init__(f"{error}{detail}")
 
@@ -378,7 +382,7 @@ class EndpointError(OAuth2Error):
     @property
     def transient(self) -> bool:
         """True when the server failed (5xx) or asked to slow down (429)."""
-        return _transient_status(self.status_code)
+        return self.status_code is not None and _transient_status(self.status_code)
 
 
 class InvalidRequest(EndpointError):

@@ -1,5 +1,76 @@
 """The OAuth 2.0 device authorization grant (RFC 8628) for oauth2core.
 
-Installed with ``pip install oauth2core[device]``. This module stays light: heavy names load on
-first use, so the entry point can import it cheaply.
+Installed with ``pip install oauth2core[device]``, it adds ``client.authorize_device()`` and
+``client.device_code()``, and exports its names through ``oauth2core`` too. Typed code can
+call the functions here::
+
+    from oauth2core_grants_device import (
+        DeviceAuthorizationPollingJob,
+        authorize_device,
+        render_user_instructions,
+    )
+
+    response = authorize_device(client, scope="api:read")
+    print(render_user_instructions(response))
+    token = DeviceAuthorizationPollingJob(client, response).run()
+
+This module stays light: names load on first use (PEP 562), so the entry point imports
+it cheaply.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._auth import OAuth2DeviceCodeAuth
+    from ._constants import DEVICE_CODE_GRANT
+    from ._errors import DeviceAuthorizationError, InvalidDeviceAuthorizationResponse
+    from ._grant import (
+        DeviceAuthorizationPollingJob,
+        DeviceAuthorizationPoolingJob,
+        authorize_device,
+        device_code,
+    )
+    from ._response import DeviceAuthorizationResponse, render_user_instructions
+
+__all__ = [
+    "DEVICE_CODE_GRANT",
+    "DeviceAuthorizationError",
+    "DeviceAuthorizationPollingJob",
+    "DeviceAuthorizationPoolingJob",
+    "DeviceAuthorizationResponse",
+    "InvalidDeviceAuthorizationResponse",
+    "OAuth2DeviceCodeAuth",
+    "authorize_device",
+    "device_code",
+    "render_user_instructions",
+]
+
+_MODULES = {
+    "DEVICE_CODE_GRANT": "._constants",
+    "DeviceAuthorizationError": "._errors",
+    "DeviceAuthorizationPollingJob": "._grant",
+    "DeviceAuthorizationPoolingJob": "._grant",
+    "DeviceAuthorizationResponse": "._response",
+    "InvalidDeviceAuthorizationResponse": "._errors",
+    "OAuth2DeviceCodeAuth": "._auth",
+    "authorize_device": "._grant",
+    "device_code": "._grant",
+    "render_user_instructions": "._response",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public names, imported on first access."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

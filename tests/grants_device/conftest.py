@@ -1,0 +1,99 @@
+"""Fixtures of the device grant unit tests: a fake clock and sleeper, clients, mocked HTTP.
+
+These tests run with only core and this package installed (``uv run --exact --package
+oauth2core-grants-device``), so nothing here comes from another test folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import responses
+
+from oauth2core import OAuth2Client, Registry
+from oauth2core.testing import registry_from
+
+ISSUER = "https://as.example.com"
+TOKEN_ENDPOINT = f"{ISSUER}/oauth/token"
+DEVICE_ENDPOINT = f"{ISSUER}/oauth/device"
+
+
+@dataclass
+class FakeClock:
+    """A clock that only moves when told to (the ``oauth2core.Clock`` protocol)."""
+
+    mono: float = 1_000.0
+    wall: float = 1_700_000_000.0
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    def time(self) -> float:
+        return self.wall
+
+    def advance(self, seconds: float) -> None:
+        self.mono += seconds
+        self.wall += seconds
+
+
+@dataclass
+class FakeSleeper:
+    """Advances the fake clock instead of sleeping; records each wait."""
+
+    clock: FakeClock
+    waits: list[float] = field(default_factory=list)
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.clock.advance(seconds)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def sleeper(clock: FakeClock) -> FakeSleeper:
+    return FakeSleeper(clock)
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    """Core's built-ins and this plugin, without entry points."""
+    return registry_from("oauth2core_grants_device._plugin")
+
+
+@pytest.fixture
+def mock_http() -> Iterator[responses.RequestsMock]:
+    """Transport-level HTTP mock; every registered response must be used."""
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+
+
+@pytest.fixture
+def make_client(registry: Registry, clock: FakeClock) -> Iterator[Any]:
+    made: list[OAuth2Client] = []
+
+    def make(auth: Any = ("client-1", "secret-1"), **kwargs: Any) -> OAuth2Client:
+        kwargs.setdefault("registry", registry)
+        kwargs.setdefault("device_authorization_endpoint", DEVICE_ENDPOINT)
+        kwargs.setdefault("issuer", ISSUER)
+        kwargs.setdefault("clock", clock)
+        client = OAuth2Client(TOKEN_ENDPOINT, auth, **kwargs)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.session.close()
+
+
+@pytest.fixture
+def client(make_client: Any) -> OAuth2Client:
+    """A confidential client (client_secret_post) with a device authorization endpoint."""
+    result: OAuth2Client = make_client()
+    return result
