@@ -379,9 +379,11 @@ class OAuth2Client:
                 raise FeatureNotInstalled(profile, extra)
             raise ValueError(f"unknown vendor profile {profile!r}")
         metadata = dict(entry.metadata(tenant))
-        token_endpoint = metadata.pop("token_endpoint")
-        accepted = {"issuer", "authorization_endpoint", "pushed_authorization_request_endpoint"}
-        settings = {k: v for k, v in metadata.items() if k in accepted}
+        settings: dict[str, Any] = {
+            key: metadata[key] for key in ("issuer", *cls.ENDPOINTS) if key in metadata
+        }
+        token_endpoint = settings.pop("token_endpoint")
+        settings["metadata"] = metadata
         return cls(token_endpoint, auth, **{**settings, **kwargs})
 
     # ---------------------------------------------------------------- plugin methods
