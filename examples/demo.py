@@ -28,7 +28,6 @@ import requests
 
 import oauth2core
 from oauth2core import (
-    SKIP_ID_TOKEN_VALIDATION,
     ClientSecretBasic,
     InvalidClient,
     InvalidGrant,
@@ -249,29 +248,22 @@ def tour(server: AuthorizationServer) -> None:
             say(f"   callback: {redact_url(callback)}")
             response = request.validate_callback(callback)
             say(f"   validate_callback(callback) -> {response!r}")
-            say(
-                "   authorization_code(response, "
-                "id_token_validation=SKIP_ID_TOKEN_VALIDATION)  # no ID token validator yet"
-            )
-            code_token = web_client.authorization_code(
-                response, id_token_validation=SKIP_ID_TOKEN_VALIDATION
-            )
+            say("   authorization_code(response)  # the ID token is validated (oauth2core-oidc)")
+            code_token = web_client.authorization_code(response)
             say(f"   -> {describe_token(code_token)}")
+            id_token = code_token.id_token
+            say(f"   token.id_token -> {id_token!r}, sub={id_token.subject!r}")
             check(code_token.refresh_token, "no refresh token")
             claims = web_client.userinfo(code_token)
             check(claims.get("sub") == "alice", "the token is not alice's")
             say(f"   userinfo(token) -> sub={claims['sub']!r}, name={claims.get('name')!r}")
 
         with step("Refresh, with refresh token rotation"):
-            refreshed = web_client.refresh_token(
-                code_token, id_token_validation=SKIP_ID_TOKEN_VALIDATION
-            )
+            refreshed = web_client.refresh_token(code_token)
             say(f"   refresh_token(token) -> {describe_token(refreshed)}")
             check(refreshed.refresh_token != code_token.refresh_token, "not rotated")
             try:
-                web_client.refresh_token(
-                    code_token.refresh_token, id_token_validation=SKIP_ID_TOKEN_VALIDATION
-                )
+                web_client.refresh_token(code_token.refresh_token)
             except InvalidGrant as error:
                 say(f"   replaying the old refresh token: {type(error).__name__}: {error}")
             else:
@@ -282,9 +274,7 @@ def tour(server: AuthorizationServer) -> None:
             pushed = web_client.pushed_authorization_request(request)
             say(f"   pushed; send the user to {redact_url(pushed.uri)}")
             response = pushed.validate_callback(browser.authorize(pushed.uri))
-            par_token = web_client.authorization_code(
-                response, id_token_validation=SKIP_ID_TOKEN_VALIDATION
-            )
+            par_token = web_client.authorization_code(response)
             say(f"   -> {describe_token(par_token)}")
             check(call_resource(server, par_token).status_code == 200, "the token is refused")
 
@@ -346,12 +336,10 @@ def device_and_ciba(server: AuthorizationServer) -> None:
             )
             timer = approve_later(1.2, server.approve_ciba, started_ciba.auth_req_id)
             say(
-                "   BackChannelAuthenticationPollingJob(client, response, "
-                "id_token_validation=SKIP_ID_TOKEN_VALIDATION).run()  # approved after 1.2 s"
+                "   BackChannelAuthenticationPollingJob(client, response).run()  "
+                "# approved after 1.2 s; its ID token is validated"
             )
-            ciba_token = BackChannelAuthenticationPollingJob(
-                client, started_ciba, id_token_validation=SKIP_ID_TOKEN_VALIDATION
-            ).run()
+            ciba_token = BackChannelAuthenticationPollingJob(client, started_ciba).run()
             timer.join()
             say(f"   -> {describe_token(ciba_token)}")
             check(ciba_token.id_token, "no ID token")

@@ -9,7 +9,6 @@ import pytest
 import requests
 
 from oauth2core import (
-    SKIP_ID_TOKEN_VALIDATION,
     ClientSecretBasic,
     OAuth2AccessTokenAuth,
     OAuth2AuthorizationCodeAuth,
@@ -68,9 +67,7 @@ def test_handlers_renew_short_lived_tokens(authorization_server, kind):
             with authorization_server.user_agent() as ua:
                 request = client.authorization_request(scope="openid offline_access")
                 response = request.validate_callback(ua.authorize(request.uri))
-            auth = OAuth2AuthorizationCodeAuth(
-                client, response, leeway=5, id_token_validation=SKIP_ID_TOKEN_VALIDATION
-            )
+            auth = OAuth2AuthorizationCodeAuth(client, response, leeway=5)
         authorization_server.reset_token_request_counts()
         calls = hammer(authorization_server, auth)
         requests_made = authorization_server.token_request_count(config.client_id)
@@ -84,10 +81,8 @@ def test_access_token_auth_refreshes_a_code_flow_token(authorization_server):
     with short_lived(authorization_server) as client, authorization_server.user_agent() as ua:
         request = client.authorization_request(scope="openid offline_access")
         response = request.validate_callback(ua.authorize(request.uri))
-        token = client.authorization_code(response, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
-        auth = OAuth2AccessTokenAuth(
-            client, token, leeway=5, id_token_validation=SKIP_ID_TOKEN_VALIDATION
-        )
+        token = client.authorization_code(response)
+        auth = OAuth2AccessTokenAuth(client, token, leeway=5)
         authorization_server.reset_token_request_counts()
         hammer(authorization_server, auth)
         assert 1 <= authorization_server.token_request_count(config.client_id) <= windows()

@@ -1,7 +1,7 @@
 """Authorization code + PKCE, refresh rotation and PAR through OAuth2Client.
 
-No ID-token validator plugin exists yet: the code exchange must refuse an ``id_token``
-unless ``SKIP_ID_TOKEN_VALIDATION`` is passed. Drop the sentinel when oauth2core-oidc lands.
+ID tokens are validated for real (oauth2core-oidc); one test shows that
+``SKIP_ID_TOKEN_VALIDATION`` still keeps an ID token unverified when asked.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from oauth2core import (
     MismatchingState,
     OAuth2Client,
     RequestUriParameterAuthorizationRequest,
-    UnvalidatedIdToken,
 )
+from oauth2core_oidc import IdToken
 from tests.integration._authorization_server import AuthorizationServer, UserAgent
 from tests.integration._library import get_resource, library_client
 
@@ -91,10 +91,11 @@ def test_code_flow_with_pkce(
     assert response.redirect_uri == authorization_server.clients["web"].redirect_uri
     assert response.code not in repr(response)
 
-    token = web.authorization_code(response, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
+    token = web.authorization_code(response)
     assert isinstance(token, BearerToken)
     assert token.refresh_token
-    assert token.id_token
+    assert isinstance(token.id_token, IdToken)
+    assert token.id_token.subject == "alice"
     assert token.scope is not None
     assert set(token.scope.split()) == {"openid", "profile"}
     for secret in (token.access_token, token.refresh_token, token.id_token):
@@ -105,23 +106,15 @@ def test_code_flow_with_pkce(
     assert described["client_id"] == authorization_server.clients["web"].client_id
 
 
-def test_an_id_token_is_refused_without_a_validator_or_the_sentinel(
-    authorization_server: AuthorizationServer, web: OAuth2Client, user_agent: UserAgent
+def test_skip_id_token_validation_still_keeps_the_id_token_unverified(
+    web: OAuth2Client, user_agent: UserAgent
 ):
     _, response = authorize(web, user_agent)
-    before = authorization_server.token_request_count(authorization_server.clients["web"].client_id)
-    with pytest.raises(UnvalidatedIdToken) as caught:
-        web.authorization_code(response)
-    # Refused before it was sent: the code is not spent for a token that would be refused.
-    assert caught.value.response is None
-    assert "SKIP_ID_TOKEN_VALIDATION" in str(caught.value)
-    assert "oauth2core[oidc]" in str(caught.value)
-    assert (
-        authorization_server.token_request_count(authorization_server.clients["web"].client_id)
-        == before
-    )
     token = web.authorization_code(response, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
-    assert token.id_token
+    assert isinstance(token.id_token, str)
+    assert not isinstance(token.id_token, IdToken)
+    refreshed = web.refresh_token(token, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
+    assert not isinstance(refreshed.id_token, IdToken)
 
 
 def test_without_openid_there_is_no_id_token_and_no_sentinel_is_needed(
@@ -138,28 +131,23 @@ def test_refresh_rotates_and_the_old_refresh_token_is_refused(
     authorization_server: AuthorizationServer, web: OAuth2Client, user_agent: UserAgent
 ):
     _, response = authorize(web, user_agent)
-    token = web.authorization_code(response, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
+    token = web.authorization_code(response)
 
-    # The token carries an ID token, so its refresh expects one: refused before it is sent,
-    # the refresh token stays usable.
-    with pytest.raises(UnvalidatedIdToken) as caught:
-        web.refresh_token(token)
-    assert caught.value.response is None
-
-    refreshed = web.refresh_token(token, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
+    refreshed = web.refresh_token(token)  # its new ID token is checked against the original
+    assert isinstance(refreshed.id_token, IdToken)
     assert refreshed.access_token != token.access_token
     assert refreshed.refresh_token
     assert refreshed.refresh_token != token.refresh_token
     assert get_resource(authorization_server, refreshed).json()["sub"] == "alice"
 
     with pytest.raises(InvalidGrant) as replay:
-        web.refresh_token(token.refresh_token, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
+        web.refresh_token(token.refresh_token)
     assert replay.value.error == "invalid_grant"
     assert token.refresh_token not in str(replay.value)
     # Replaying a consumed refresh token revokes the whole grant, the new tokens included.
     assert get_resource(authorization_server, refreshed).status_code == 401
     with pytest.raises(InvalidGrant):
-        web.refresh_token(refreshed, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
+        web.refresh_token(refreshed)
 
 
 def test_a_forged_state_is_refused(web: OAuth2Client, user_agent: UserAgent):
@@ -199,8 +187,8 @@ def test_pushed_authorization_request(
         response = par.validate_callback(callback)
         assert response.iss == authorization_server.issuer
         assert response.code_verifier == request.code_verifier
-        token = client.authorization_code(response, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
-    assert token.id_token
+        token = client.authorization_code(response)
+    assert isinstance(token.id_token, IdToken)
     described = get_resource(authorization_server, token).json()
     assert described["sub"] == "alice"
     assert described["client_id"] == config.client_id

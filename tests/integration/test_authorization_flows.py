@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from oauth2core import (
-    SKIP_ID_TOKEN_VALIDATION,
     LoginRequired,
     MismatchingIssuer,
     MissingIssuer,
@@ -61,7 +60,6 @@ def test_resource_indicator_in_the_authorization_request(authorization_server):
         token = client.authorization_code(
             response,
             resource=authorization_server.resource_indicator,
-            id_token_validation=SKIP_ID_TOKEN_VALIDATION,
         )
         described = get_resource(authorization_server, token).json()
         assert described["aud"] == authorization_server.resource_indicator
@@ -74,7 +72,7 @@ def test_optional_par_with_the_web_client(authorization_server):
         pushed = client.pushed_authorization_request(request)
         assert set(parse_qs(urlsplit(pushed.uri).query)) == {"client_id", "request_uri"}
         response = pushed.validate_callback(ua.authorize(pushed.uri))
-        token = client.authorization_code(response, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
+        token = client.authorization_code(response)
         assert token.access_token
 
 
@@ -86,11 +84,8 @@ def test_prompt_none_silent_reauthentication(authorization_server):
             silent.validate_callback(ua.authorize(silent.uri))
 
         first = client.authorization_request(scope="openid")
-        client.authorization_code(
-            first.validate_callback(ua.authorize(first.uri)),
-            id_token_validation=SKIP_ID_TOKEN_VALIDATION,
-        )
+        client.authorization_code(first.validate_callback(ua.authorize(first.uri)))
         again = client.authorization_request(scope="openid", prompt="none")
         response = again.validate_callback(ua.authorize(again.uri))
-        token = client.authorization_code(response, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
+        token = client.authorization_code(response)
         assert get_resource(authorization_server, token).json()["sub"] == "alice"

@@ -191,8 +191,9 @@ def test_discovery_lists_endpoints_and_features(authorization_server: Authorizat
     assert set(authorization_server.api_scopes) <= set(metadata["scopes_supported"])
 
     with requests.Session() as http, http.get(metadata["jwks_uri"], timeout=TIMEOUT) as jwks:
-        algs = {key["alg"] for key in jwks.json()["keys"]}
-    assert algs == {"RS256", "ES256"}
+        keys = jwks.json()["keys"]
+    assert {key["alg"] for key in keys if key["use"] == "sig"} == {"RS256", "ES256"}
+    assert {key["alg"] for key in keys if key["use"] == "enc"} == {"RSA-OAEP-256"}
 
 
 # ---------------------------------------------------------------------------------------

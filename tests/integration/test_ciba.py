@@ -1,7 +1,7 @@
 """End to end: CIBA in poll mode against the test server, in real time.
 
-The server advertises ``interval: 1`` and knows the users alice and bob. No ID token
-validator is installed yet, so every token request passes ``SKIP_ID_TOKEN_VALIDATION``.
+The server advertises ``interval: 1`` and knows the users alice and bob. ID tokens are
+validated (oauth2core-oidc).
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from typing import Any
 import pytest
 
 from oauth2core import (
-    SKIP_ID_TOKEN_VALIDATION,
     AccessDenied,
     BearerToken,
     ExpiredToken,
     InvalidRequest,
     OAuth2Client,
-    UnvalidatedIdToken,
 )
 from oauth2core_grants_ciba import (
     BackChannelAuthenticationPollingJob,
@@ -28,12 +26,11 @@ from oauth2core_grants_ciba import (
     InvalidBindingMessage,
     UnknownUserId,
 )
+from oauth2core_oidc import IdToken
 from tests.integration._authorization_server import AuthorizationServer
 from tests.integration._library import get_resource, library_client
 
 pytestmark = pytest.mark.integration
-
-SKIP: dict[str, Any] = {"id_token_validation": SKIP_ID_TOKEN_VALIDATION}
 
 
 def ciba_client(server: AuthorizationServer, name: str, **kwargs: Any) -> OAuth2Client:
@@ -69,7 +66,7 @@ def test_ciba_approved(authorization_server, name):
             "pending",
         )
         authorization_server.approve_ciba(response.auth_req_id)
-        token = BackChannelAuthenticationPollingJob(client, response, **SKIP).run()
+        token = BackChannelAuthenticationPollingJob(client, response).run()
     assert isinstance(token, BearerToken)
     assert token.id_token
     assert get_resource(authorization_server, token).json()["sub"] == "alice"
@@ -83,7 +80,7 @@ def test_polling_while_the_user_approves(authorization_server):
         timer = threading.Timer(1.6, authorization_server.approve_ciba, (response.auth_req_id,))
         timer.start()
         started = time.monotonic()
-        token = BackChannelAuthenticationPollingJob(client, response, **SKIP).run()
+        token = BackChannelAuthenticationPollingJob(client, response).run()
         timer.join()
     assert time.monotonic() - started >= 1.6
     assert authorization_server.token_request_count(config.client_id) >= 2
@@ -94,7 +91,7 @@ def test_one_poll_with_the_client_method(authorization_server):
     with ciba_client(authorization_server, "web") as client:
         response = client.backchannel_authentication_request(login_hint="alice")
         authorization_server.approve_ciba(response.auth_req_id)
-        token = client.ciba(response, **SKIP)
+        token = client.ciba(response)
     assert token.refresh_token
 
 
@@ -103,7 +100,7 @@ def test_ciba_denied(authorization_server):
         response = client.backchannel_authentication_request(login_hint="alice")
         authorization_server.deny_ciba(response.auth_req_id)
         with pytest.raises(AccessDenied):
-            BackChannelAuthenticationPollingJob(client, response, **SKIP).run()
+            BackChannelAuthenticationPollingJob(client, response).run()
     assert seen_by_server(authorization_server, response.auth_req_id)["status"] == "denied"
 
 
@@ -112,7 +109,7 @@ def test_ciba_expires(authorization_server):
         response = client.backchannel_authentication_request(login_hint="alice", requested_expiry=2)
         assert (response.expires_in or 0) <= 2
         with pytest.raises(ExpiredToken):
-            BackChannelAuthenticationPollingJob(client, response, **SKIP).run()
+            BackChannelAuthenticationPollingJob(client, response).run()
 
 
 def test_unknown_user(authorization_server):
@@ -137,13 +134,13 @@ def test_a_public_client_may_not_use_ciba(authorization_server):
             client.backchannel_authentication_request(login_hint="alice")
 
 
-def test_id_tokens_need_the_opt_out_without_a_validator(authorization_server):
+def test_id_tokens_are_validated(authorization_server):
     with ciba_client(authorization_server, "basic") as client:
         response = client.backchannel_authentication_request(login_hint="alice")
-        with pytest.raises(UnvalidatedIdToken):
-            client.ciba(response)
-        with pytest.raises(UnvalidatedIdToken):
-            BackChannelAuthenticationPollingJob(client, response)
+        authorization_server.approve_ciba(response.auth_req_id)
+        token = BackChannelAuthenticationPollingJob(client, response).run()
+    assert isinstance(token.id_token, IdToken)  # oauth2core-oidc validated it
+    assert token.id_token.subject == "alice"
 
 
 def _jwt_installed() -> bool:
@@ -168,7 +165,7 @@ def test_signed_request(authorization_server):
         entry = seen_by_server(authorization_server, response.auth_req_id)
         assert (entry["user"], entry["binding_message"]) == ("alice", "signed")
         authorization_server.approve_ciba(response.auth_req_id)
-        token = BackChannelAuthenticationPollingJob(client, response, **SKIP).run()
+        token = BackChannelAuthenticationPollingJob(client, response).run()
     assert get_resource(authorization_server, token).json()["sub"] == "alice"
 
 

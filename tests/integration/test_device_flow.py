@@ -13,14 +13,12 @@ from typing import Any
 import pytest
 
 from oauth2core import (
-    SKIP_ID_TOKEN_VALIDATION,
     AccessDenied,
     BearerToken,
     ExpiredToken,
     OAuth2Client,
     PollingCancelled,
     PollingTimeout,
-    UnvalidatedIdToken,
 )
 from oauth2core_grants_device import (
     DeviceAuthorizationPollingJob,
@@ -28,6 +26,7 @@ from oauth2core_grants_device import (
     OAuth2DeviceCodeAuth,
     render_user_instructions,
 )
+from oauth2core_oidc import IdToken
 from tests.integration._authorization_server import AuthorizationServer
 from tests.integration._library import get_resource, library_client
 
@@ -86,16 +85,13 @@ def test_polling_while_the_user_approves(authorization_server):
     assert get_resource(authorization_server, token).status_code == 200
 
 
-def test_openid_scope_needs_the_opt_out_without_a_validator(authorization_server):
+def test_openid_scope_gets_a_validated_id_token(authorization_server):
     with device_client(authorization_server, "basic") as client:
         response = client.authorize_device(scope="openid api:read")
-        with pytest.raises(UnvalidatedIdToken):
-            DeviceAuthorizationPollingJob(client, response)
         authorization_server.approve_device(response.user_code)
-        token = DeviceAuthorizationPollingJob(
-            client, response, id_token_validation=SKIP_ID_TOKEN_VALIDATION
-        ).run()
-    assert token.id_token
+        token = DeviceAuthorizationPollingJob(client, response).run()
+    assert isinstance(token.id_token, IdToken)  # oauth2core-oidc validated it
+    assert token.id_token.subject == "alice"
 
 
 def test_device_flow_denied(authorization_server):
@@ -164,7 +160,7 @@ def test_auth_handler_with_openid_and_the_opt_out(authorization_server):
     with device_client(authorization_server, "web") as client:
         response = client.authorize_device(scope="openid api:read")
         authorization_server.approve_device(response.user_code)
-        auth = OAuth2DeviceCodeAuth(client, response, id_token_validation=SKIP_ID_TOKEN_VALIDATION)
+        auth = OAuth2DeviceCodeAuth(client, response)
         assert get_resource(authorization_server, auth).status_code == 200
         assert auth.token is not None
         assert auth.token.id_token

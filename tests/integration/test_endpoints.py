@@ -14,8 +14,6 @@ from oauth2core import (
 from tests.integration._authorization_server import AuthorizationServer
 from tests.integration._library import get_resource, secret_of
 
-SKIP = oauth2core.SKIP_ID_TOKEN_VALIDATION
-
 
 def discovered(server: AuthorizationServer, name: str = "basic") -> OAuth2Client:
     config = server.clients[name]
@@ -81,11 +79,11 @@ def test_refresh_token_revocation(authorization_server):
     ):
         request = client.authorization_request(scope="openid offline_access")
         response = request.validate_callback(ua.authorize(request.uri))
-        token = client.authorization_code(response, id_token_validation=SKIP)
+        token = client.authorization_code(response)
         assert token.refresh_token
         assert client.revoke_refresh_token(token) is True
         with pytest.raises(oauth2core.InvalidGrant):
-            client.refresh_token(token, id_token_validation=SKIP)
+            client.refresh_token(token)
 
 
 def test_userinfo_with_a_code_flow_token(authorization_server):
@@ -100,7 +98,7 @@ def test_userinfo_with_a_code_flow_token(authorization_server):
     ):
         request = client.authorization_request(scope="openid email")
         response = request.validate_callback(ua.authorize(request.uri, user="bob"))
-        token = client.authorization_code(response, id_token_validation=SKIP)
+        token = client.authorization_code(response)
         claims = client.userinfo(token)
         assert claims["sub"] == "bob"
         assert claims["email"] == authorization_server.users["bob"].email

@@ -4,8 +4,11 @@
   :class:`PrivateKeyJwt`;
 - the JWT bearer grant: :func:`jwt_bearer` (also ``client.jwt_bearer(...)``);
 - key handling used by the other JOSE packages: :func:`load_private_key`,
-  :func:`load_public_key`, :func:`load_secret_key`, :class:`SigningKey`,
-  :class:`VerificationKey`, and their errors.
+  :func:`load_public_key`, :func:`load_secret_key`, :func:`generate_private_key`,
+  :class:`SigningKey`,
+  :class:`VerificationKey`, and their errors;
+- JWE for the other JOSE packages: :func:`load_decryption_key` (:class:`DecryptionKey`),
+  :func:`decrypt_jwe`, :func:`encrypt_jwe` (:class:`InvalidJwe`).
 
 Installed with ``pip install oauth2core[jwt]``. This module stays light: the names that need
 jwskate or cryptography load on first use (PEP 562), so the entry point imports it cheaply.
@@ -20,7 +23,9 @@ from ._constants import CLIENT_ASSERTION_TYPE, CLIENT_AUTHENTICATION_JWT, JWT_BE
 from ._errors import (
     InvalidAlg,
     InvalidClientAssertionSigningKeyOrAlg,
+    InvalidJwe,
     InvalidKey,
+    JweErrorCode,
     KeyErrorCode,
     UnsuitableKey,
     UnsupportedKeyFormat,
@@ -36,11 +41,18 @@ if TYPE_CHECKING:
         PrivateKeyJwt,
     )
     from ._jose import (
+        CONTENT_ENCRYPTION_ALGS,
+        KEY_MANAGEMENT_ALGS,
         MIN_RSA_KEY_SIZE,
         SIGNATURE_ALGS,
+        DecryptionKey,
         JwtSigner,
         SigningKey,
         VerificationKey,
+        decrypt_jwe,
+        encrypt_jwe,
+        generate_private_key,
+        load_decryption_key,
         load_private_key,
         load_public_key,
         load_secret_key,
@@ -49,14 +61,19 @@ if TYPE_CHECKING:
 __all__ = [
     "CLIENT_ASSERTION_TYPE",
     "CLIENT_AUTHENTICATION_JWT",
+    "CONTENT_ENCRYPTION_ALGS",
     "JWT_BEARER_GRANT",
+    "KEY_MANAGEMENT_ALGS",
     "MIN_RSA_KEY_SIZE",
     "SIGNATURE_ALGS",
     "BaseClientAssertionAuthenticationMethod",
     "ClientSecretJwt",
+    "DecryptionKey",
     "InvalidAlg",
     "InvalidClientAssertionSigningKeyOrAlg",
+    "InvalidJwe",
     "InvalidKey",
+    "JweErrorCode",
     "JwtSigner",
     "KeyErrorCode",
     "OAuth2JwtBearerAuth",
@@ -66,7 +83,11 @@ __all__ = [
     "UnsupportedKeyFormat",
     "VerificationKey",
     "WeakKey",
+    "decrypt_jwe",
+    "encrypt_jwe",
+    "generate_private_key",
     "jwt_bearer",
+    "load_decryption_key",
     "load_private_key",
     "load_public_key",
     "load_secret_key",
@@ -77,11 +98,18 @@ _LAZY = {
     "BaseClientAssertionAuthenticationMethod": "_client_auth",
     "ClientSecretJwt": "_client_auth",
     "PrivateKeyJwt": "_client_auth",
+    "CONTENT_ENCRYPTION_ALGS": "_jose",
+    "KEY_MANAGEMENT_ALGS": "_jose",
     "MIN_RSA_KEY_SIZE": "_jose",
     "SIGNATURE_ALGS": "_jose",
+    "DecryptionKey": "_jose",
     "JwtSigner": "_jose",
     "SigningKey": "_jose",
     "VerificationKey": "_jose",
+    "decrypt_jwe": "_jose",
+    "encrypt_jwe": "_jose",
+    "generate_private_key": "_jose",
+    "load_decryption_key": "_jose",
     "load_private_key": "_jose",
     "load_public_key": "_jose",
     "load_secret_key": "_jose",

@@ -12,6 +12,9 @@ are :class:`ValueError` (or :class:`TypeError`) subclasses, not ``OAuth2Error``:
                                                 raised by ClientSecretJwt / PrivateKeyJwt, with the
                                                 code of the problem (the name requests_oauth2client
                                                 uses)
+    ValueError
+    └── InvalidJwe                              .code: a JweErrorCode; a JWE that cannot be
+                                                decrypted as asked
     TypeError
     └── UnsupportedKeyFormat                    not a JWK, PEM, jwskate or cryptography key
 
@@ -28,7 +31,9 @@ from enum import StrEnum
 __all__ = [
     "InvalidAlg",
     "InvalidClientAssertionSigningKeyOrAlg",
+    "InvalidJwe",
     "InvalidKey",
+    "JweErrorCode",
     "KeyErrorCode",
     "UnsuitableKey",
     "UnsupportedKeyFormat",
@@ -92,6 +97,32 @@ class InvalidClientAssertionSigningKeyOrAlg(InvalidKey):
     ``code`` says why; the more specific error (:class:`WeakKey`, ...) is chained as
     ``__cause__``.
     """
+
+
+class JweErrorCode(StrEnum):
+    """Stable codes of :class:`InvalidJwe`: assert on these, not on messages."""
+
+    MALFORMED = "malformed_jwe"
+    """Not a compact JWE, or one with a ``zip`` or ``crit`` header (refused)."""
+    UNEXPECTED_ALG = "unexpected_alg"
+    """The key management ``alg`` is unsupported or not among the allowed ones."""
+    UNEXPECTED_ENC = "unexpected_enc"
+    """The content encryption ``enc`` is unsupported or not among the allowed ones."""
+    NO_KEY = "no_decryption_key"
+    """No decryption key fits the JWE's ``alg`` (and ``kid``)."""
+    DECRYPTION_FAILED = "decryption_failed"
+    """No key could decrypt it: a wrong key, or a tampered token."""
+
+
+class InvalidJwe(ValueError):
+    """A JWE that cannot be decrypted as asked; never shows the token or the plaintext.
+
+    :ivar code: the :class:`JweErrorCode` of the problem.
+    """
+
+    def __init__(self, code: JweErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class UnsupportedKeyFormat(TypeError):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hmac
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, final
 
@@ -27,7 +27,9 @@ from jwskate import Jwk, SignedJwt
 from ._coerce import looks_like_key
 from ._errors import (
     InvalidAlg,
+    InvalidJwe,
     InvalidKey,
+    JweErrorCode,
     KeyErrorCode,
     UnsuitableKey,
     UnsupportedKeyFormat,
@@ -35,14 +37,21 @@ from ._errors import (
 )
 
 __all__ = [
+    "CONTENT_ENCRYPTION_ALGS",
+    "KEY_MANAGEMENT_ALGS",
     "MIN_RSA_KEY_SIZE",
     "SIGNATURE_ALGS",
+    "DecryptionKey",
     "Jwk",
     "JwtSigner",
     "SignedJwt",
     "SigningKey",
     "VerificationKey",
     "b64url",
+    "decrypt_jwe",
+    "encrypt_jwe",
+    "generate_private_key",
+    "load_decryption_key",
     "load_private_key",
     "load_public_key",
     "load_secret_key",
@@ -845,9 +854,341 @@ def load_secret_key(secret: str | bytes, *, alg: str = "HS256") -> SigningKey:
     return SigningKey._make(jwk, entry, None, sign, verify, None, None)
 
 
+_CURVES: Final[Mapping[str, Callable[[], ec.EllipticCurve]]] = {
+    "P-256": ec.SECP256R1,
+    "P-384": ec.SECP384R1,
+    "P-521": ec.SECP521R1,
+    "secp256k1": ec.SECP256K1,
+}
+
+
+def generate_private_key(alg: str = "ES256", *, rsa_key_size: int = MIN_RSA_KEY_SIZE) -> SigningKey:
+    """A new asymmetric private key for signature algorithm ``alg``, loaded as a SigningKey.
+
+    EC algorithms get a key on their curve, ``EdDSA`` an Ed25519 key, RSA algorithms
+    (``RS*``, ``PS*``) a key of ``rsa_key_size`` bits (2048 by default; jwskate's default,
+    4096, is several times slower to generate and to use).
+
+    :raises InvalidAlg: ``alg`` is not an asymmetric signature algorithm (code
+        ``unsupported_alg``).
+    :raises WeakKey: ``rsa_key_size`` is under 2048.
+    """
+    entry = _ALGS.get(alg) if isinstance(alg, str) else None
+    if entry is None or entry.kty == "oct":
+        raise InvalidAlg(
+            KeyErrorCode.UNSUPPORTED_ALG,
+            f"alg {_shown(alg)} is not an asymmetric signature algorithm "
+            f"(one of {', '.join(sorted(a.name for a in _ALGS.values() if a.kty != 'oct'))})",
+        )
+    key: Any
+    if entry.kty == "RSA":
+        if isinstance(rsa_key_size, bool) or not isinstance(rsa_key_size, int):
+            raise TypeError("rsa_key_size must be a number of bits")
+        if rsa_key_size < MIN_RSA_KEY_SIZE:
+            raise WeakKey(
+                KeyErrorCode.WEAK_KEY, f"RSA keys must have at least {MIN_RSA_KEY_SIZE} bits"
+            )
+        key = rsa.generate_private_key(public_exponent=65537, key_size=rsa_key_size)
+    elif entry.kty == "EC":
+        (curve,) = entry.curves
+        key = ec.generate_private_key(_CURVES[curve]())
+    elif entry.curves == frozenset({"Ed448"}):
+        key = ed448.Ed448PrivateKey.generate()
+    else:  # EdDSA, Ed25519
+        key = ed25519.Ed25519PrivateKey.generate()
+    return load_private_key(key, alg=alg)
+
+
+# ------------------------------------------------------------------------------------------
+# JWE (RFC 7516): encrypted JWTs, with asymmetric key management only
+
+KEY_MANAGEMENT_ALGS: Final[frozenset[str]] = frozenset(
+    {
+        "RSA-OAEP",
+        "RSA-OAEP-256",
+        "RSA-OAEP-384",
+        "RSA-OAEP-512",
+        "ECDH-ES",
+        "ECDH-ES+A128KW",
+        "ECDH-ES+A192KW",
+        "ECDH-ES+A256KW",
+    }
+)
+"""The JWE key management algorithms supported (asymmetric ones; never ``RSA1_5``)."""
+
+CONTENT_ENCRYPTION_ALGS: Final[frozenset[str]] = frozenset(
+    {"A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512", "A128GCM", "A192GCM", "A256GCM"}
+)
+"""The JWE content encryption algorithms (``enc``) supported."""
+
+_MAX_JWE_SIZE: Final = 512 * 1024
+"""Larger JWE are refused before any work (bytes)."""
+
+
+def _kty_fits(kty: str, alg: str) -> bool:
+    """Whether a key of type ``kty`` can take part in key management ``alg``."""
+    if alg.startswith("RSA-OAEP"):
+        return kty == "RSA"
+    return kty in ("EC", "OKP")  # ECDH-ES: P-256/384/521, X25519, X448
+
+
+_KEY_OPS: Final[Mapping[str, frozenset[str]]] = {
+    "decrypt": frozenset({"unwrapKey", "deriveKey", "decrypt"}),
+    "encrypt": frozenset({"wrapKey", "deriveKey", "encrypt"}),
+}
+
+
+_ENC_CURVES: Final = frozenset({"P-256", "P-384", "P-521", "X25519", "X448"})
+"""The curves of key agreement (ECDH-ES) keys."""
+
+
+def _check_enc_use(jwk: Jwk, operation: str) -> None:
+    crv = jwk.get("crv")
+    if crv is not None and crv not in _ENC_CURVES:
+        raise UnsuitableKey(
+            KeyErrorCode.KEY_USE, f"a key on curve {_shown(crv)} cannot {operation} JWE"
+        )
+    use = jwk.get("use")
+    if use is not None and use != "enc":
+        raise UnsuitableKey(
+            KeyErrorCode.KEY_USE,
+            f"the JWK's use is {_shown(use)}, not 'enc': it cannot {operation}",
+        )
+    key_ops = jwk.get("key_ops")
+    allowed = _KEY_OPS[operation]
+    if key_ops is not None and not allowed & set(key_ops):
+        raise UnsuitableKey(KeyErrorCode.KEY_USE, f"the JWK's key_ops do not allow {operation!r}")
+
+
+@final
+class DecryptionKey:
+    """A private key parsed and checked once, that decrypts JWE (RFC 7516).
+
+    Get one from :func:`load_decryption_key`; pass it to :func:`decrypt_jwe`. Its ``repr``
+    never shows key material.
+    """
+
+    __slots__ = ("_alg", "_jwk", "_kid", "_kty", "_thumbprint")
+
+    _alg: str | None
+    _jwk: Jwk
+    _kid: str
+    _kty: str
+    _thumbprint: str
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("use load_decryption_key() to get a DecryptionKey")
+
+    @classmethod
+    def _make(cls, jwk: Jwk, alg: str | None, kid: str) -> DecryptionKey:
+        self = object.__new__(cls)
+        self._jwk = jwk
+        self._alg = alg
+        self._kid = kid
+        self._kty = str(jwk.kty)
+        self._thumbprint = jwk.thumbprint()
+        return self
+
+    @property
+    def alg(self) -> str | None:
+        """The key management algorithm the key is restricted to (its ``alg``), or None."""
+        return self._alg
+
+    @property
+    def kid(self) -> str:
+        """The key id: the key's, or its RFC 7638 thumbprint."""
+        return self._kid
+
+    @property
+    def kty(self) -> str:
+        """The key type: ``RSA``, ``EC`` or ``OKP``."""
+        return self._kty
+
+    @property
+    def thumbprint(self) -> str:
+        """The RFC 7638 SHA-256 thumbprint of the public key."""
+        return self._thumbprint
+
+    @property
+    def public_jwk(self) -> dict[str, Any]:
+        """The public key as a JWK, with ``kid``, ``use: enc`` and ``alg`` when known."""
+        public = {**self._jwk.public_jwk().minimize(), "kid": self._kid, "use": "enc"}
+        if self._alg is not None:
+            public["alg"] = self._alg
+        return public
+
+    def accepts(self, alg: str) -> bool:
+        """Whether this key can decrypt a JWE whose key management algorithm is ``alg``."""
+        return (self._alg is None or self._alg == alg) and _kty_fits(self._kty, alg)
+
+    def __repr__(self) -> str:
+        alg = f", alg={self._alg!r}" if self._alg else ""
+        return f"DecryptionKey(kty={self._kty!r}{alg}, kid={self._kid!r})"
+
+
+def load_decryption_key(
+    key: object,
+    *,
+    alg: str | None = None,
+    kid: str | None = None,
+    password: str | bytes | None = None,
+) -> DecryptionKey:
+    """Load and check an asymmetric private key for decrypting JWE, once.
+
+    :param key: a private JWK (a dict, its JSON, or a :class:`jwskate.Jwk`), a PEM private key
+        or a ``cryptography`` private key object (RSA, EC, X25519, X448), or a
+        :class:`DecryptionKey` (returned as is).
+    :param alg: the key management algorithm to restrict the key to (``RSA-OAEP-256``,
+        ``ECDH-ES``...); it must agree with the key's ``alg``.
+    :param kid: the key id; it must agree with the key's ``kid``. Default: the key's, else its
+        RFC 7638 thumbprint.
+    :param password: the password of an encrypted PEM.
+    :raises InvalidKey: the key cannot be parsed, or:
+    :raises UnsuitableKey: it is public or symmetric, or its ``use``/``key_ops`` forbid
+        decrypting.
+    :raises WeakKey: an RSA key under 2048 bits.
+    :raises InvalidAlg: ``alg`` is not supported or does not fit the key.
+    """
+    if isinstance(key, DecryptionKey):
+        return key
+    jwk = _to_jwk(key, password)
+    if jwk.is_symmetric:
+        raise UnsuitableKey(
+            KeyErrorCode.SYMMETRIC_KEY, "an asymmetric private key is needed, not a symmetric key"
+        )
+    if not jwk.is_private:
+        raise UnsuitableKey(KeyErrorCode.PUBLIC_KEY, "a private key is needed, not a public key")
+    _check_enc_use(jwk, "decrypt")
+    _check_strength(jwk)
+    key_alg = jwk.get("alg")
+    if alg is not None and not isinstance(alg, str):
+        raise TypeError("alg must be a string")
+    if alg is not None and key_alg is not None and alg != key_alg:
+        raise InvalidAlg(
+            KeyErrorCode.ALG_MISMATCH, f"alg {_shown(alg)} differs from the key's alg {key_alg!r}"
+        )
+    chosen = alg if alg is not None else key_alg
+    if chosen is not None and (
+        chosen not in KEY_MANAGEMENT_ALGS or not _kty_fits(str(jwk.kty), chosen)
+    ):
+        raise InvalidAlg(
+            KeyErrorCode.UNSUPPORTED_ALG,
+            f"alg {_shown(chosen)} is not a supported key management algorithm for this key",
+        )
+    return DecryptionKey._make(jwk, chosen, _choose_kid(jwk, kid))
+
+
+def decrypt_jwe(
+    token: str,
+    keys: DecryptionKey | Iterable[DecryptionKey],
+    *,
+    algs: Collection[str] | None = None,
+    encs: Collection[str] | None = None,
+) -> tuple[dict[str, Any], bytes]:
+    """Decrypt a compact JWE; return its protected header and its plaintext.
+
+    The header ``alg`` must be a supported key management algorithm (and in ``algs`` when
+    given), ``enc`` a supported content encryption (and in ``encs``). A ``kid`` header picks
+    the key; without one, every key that fits ``alg`` is tried.
+
+    :raises InvalidJwe: ``code`` says why (``malformed_jwe``, ``unexpected_alg``,
+        ``unexpected_enc``, ``no_decryption_key``, ``decryption_failed``). No key material
+        and no plaintext is ever in the message.
+    """
+    if not isinstance(token, str):
+        raise TypeError("the JWE must be a string")
+    decryption_keys = (keys,) if isinstance(keys, DecryptionKey) else tuple(keys)
+    jwe: jwskate.JweCompact | None
+    try:
+        jwe = jwskate.JweCompact(token, max_size=_MAX_JWE_SIZE)
+    except Exception:  # never chain: the library's error may quote the token
+        jwe = None
+    if jwe is None:
+        raise InvalidJwe(JweErrorCode.MALFORMED, "the value is not a compact JWE")
+    header = dict(jwe.headers)
+    alg, enc = header.get("alg"), header.get("enc")
+    if (
+        not isinstance(alg, str)
+        or alg not in KEY_MANAGEMENT_ALGS
+        or (algs is not None and alg not in algs)
+    ):
+        raise InvalidJwe(JweErrorCode.UNEXPECTED_ALG, f"unexpected JWE alg {_shown(alg)}")
+    if (
+        not isinstance(enc, str)
+        or enc not in CONTENT_ENCRYPTION_ALGS
+        or (encs is not None and enc not in encs)
+    ):
+        raise InvalidJwe(JweErrorCode.UNEXPECTED_ENC, f"unexpected JWE enc {_shown(enc)}")
+    if "zip" in header or "crit" in header:
+        raise InvalidJwe(JweErrorCode.MALFORMED, "compressed or critical-header JWE refused")
+    kid = header.get("kid")
+    candidates = [k for k in decryption_keys if k.accepts(alg) and (kid is None or k.kid == kid)]
+    if not candidates:
+        raise InvalidJwe(
+            JweErrorCode.NO_KEY, f"no decryption key fits this JWE (alg {alg!r}, kid {kid!r})"
+        )
+    for candidate in candidates:
+        plaintext: bytes | None
+        try:
+            plaintext = bytes(jwe.decrypt(candidate._jwk, alg=alg))
+        except Exception:  # never chain: a wrong key, a tampered token
+            plaintext = None
+        if plaintext is not None:
+            return header, plaintext
+    raise InvalidJwe(JweErrorCode.DECRYPTION_FAILED, "the JWE cannot be decrypted")
+
+
+def encrypt_jwe(
+    plaintext: bytes,
+    key: object,
+    *,
+    alg: str | None = None,
+    enc: str = "A128CBC-HS256",
+    headers: Mapping[str, Any] | None = None,
+) -> str:
+    """Encrypt ``plaintext`` as a compact JWE for the holder of ``key``.
+
+    :param key: the recipient's public key (a JWK dict or JSON, a PEM, a cryptography key; a
+        private key is accepted and only its public part used). Its ``kid`` goes in the header.
+    :param alg: the key management algorithm: the key's ``alg`` when it has one, else
+        ``RSA-OAEP-256`` for RSA and ``ECDH-ES`` for EC and OKP keys.
+    :param enc: the content encryption algorithm.
+    :param headers: more protected header members (``cty: JWT`` for a nested JWT).
+    :raises InvalidAlg: ``alg`` or ``enc`` is not supported or does not fit the key.
+    :raises UnsuitableKey: the key is symmetric, or its ``use``/``key_ops`` forbid encrypting.
+    """
+    if not isinstance(plaintext, bytes):
+        raise TypeError("plaintext must be bytes")
+    jwk = _to_jwk(key, None)
+    if jwk.is_symmetric:
+        raise UnsuitableKey(
+            KeyErrorCode.SYMMETRIC_KEY, "an asymmetric public key is needed, not a symmetric key"
+        )
+    if jwk.is_private:
+        jwk = jwk.public_jwk()
+    _check_enc_use(jwk, "encrypt")
+    _check_strength(jwk)
+    key_alg = jwk.get("alg")
+    chosen = alg or key_alg or ("RSA-OAEP-256" if jwk.kty == "RSA" else "ECDH-ES")
+    if (alg is not None and key_alg is not None and alg != key_alg) or (
+        chosen not in KEY_MANAGEMENT_ALGS or not _kty_fits(str(jwk.kty), chosen)
+    ):
+        raise InvalidAlg(
+            KeyErrorCode.ALG_MISMATCH, f"alg {_shown(chosen)} cannot be used with this key"
+        )
+    if enc not in CONTENT_ENCRYPTION_ALGS:
+        raise InvalidAlg(KeyErrorCode.UNSUPPORTED_ALG, f"unsupported JWE enc {_shown(enc)}")
+    extra = dict(headers or {})
+    for reserved in ("alg", "enc", "zip"):
+        if reserved in extra:
+            raise ValueError(f"the {reserved} header cannot be set in headers")
+    jwe = jwskate.JweCompact.encrypt(plaintext, jwk, enc=enc, alg=chosen, extra_headers=extra)
+    return bytes(jwe).decode("ascii")
+
+
 def _publish() -> None:
     """Show the public package in reprs and tracebacks."""
-    for cls in (JwtSigner, SigningKey, VerificationKey):
+    for cls in (DecryptionKey, JwtSigner, SigningKey, VerificationKey):
         cls.__module__ = "oauth2core_clientauth_jwt"
 
 

@@ -74,6 +74,13 @@ class _NotRenewable(Exception):
     pass
 
 
+def _renewal_kwargs(previous: BearerToken | None, token_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``token_kwargs`` over the renewal options of ``previous`` (a DPoP token's key)."""
+    if previous is None:
+        return token_kwargs
+    return {**previous.renewal_options(), **token_kwargs}
+
+
 class OAuth2AccessTokenAuth(requests.auth.AuthBase):
     """Attaches an access token, and refreshes it with its refresh token when it expires.
 
@@ -125,7 +132,7 @@ class OAuth2AccessTokenAuth(requests.auth.AuthBase):
         if state[4] is None:
             request.headers[state[2]] = state[3]
         else:
-            state[4](request)
+            request = state[4](request)  # a proof flow (DPoP) may return another request
         request.hooks["response"].append(self._hook)
         return request
 
@@ -262,9 +269,8 @@ class OAuth2AccessTokenAuth(requests.auth.AuthBase):
                 state = self._renew(state)
             except NonRenewableTokenError:
                 return response
-        retry = request.copy()
+        retry = state.token.authorize(request.copy())  # may return another request (DPoP)
         retry._oauth2core_retried = True  # type: ignore[attr-defined]
-        state.token.authorize(retry)
         response.content  # noqa: B018 - read the body so the connection is released
         response.close()
         new = response.connection.send(retry, **kwargs)
@@ -298,8 +304,10 @@ class OAuth2ClientCredentialsAuth(OAuth2AccessTokenAuth):
         )
 
     def fetch_token(self, previous: BearerToken | None) -> BearerToken:
-        """A new client credentials token."""
-        token: BearerToken = self.client.client_credentials(**self.token_kwargs)
+        """A new client credentials token (bound to the key of ``previous``, if any)."""
+        token: BearerToken = self.client.client_credentials(
+            **_renewal_kwargs(previous, self.token_kwargs)
+        )
         return token
 
 
@@ -361,7 +369,7 @@ class OAuth2ResourceOwnerPasswordAuth(OAuth2AccessTokenAuth):
         if previous is not None and previous.refresh_token:
             return self._refresh(previous)
         token: BearerToken = self.client.resource_owner_password(
-            self.username, self.password, **self.token_kwargs
+            self.username, self.password, **_renewal_kwargs(previous, self.token_kwargs)
         )
         return token
 

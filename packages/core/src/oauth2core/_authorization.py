@@ -25,6 +25,7 @@ from ._errors import (
 from ._extras import extra_for, plugin_method
 
 if TYPE_CHECKING:
+    from ._client import OAuth2Client
     from ._registry import Registry
 
 __all__ = [
@@ -155,6 +156,11 @@ class AuthorizationRequest:
         ``iss`` (its metadata says so): a callback without one is refused.
     """
 
+    client: OAuth2Client | None = None
+    """The OAuth2Client that made this request (``client.authorization_request(...)``), or
+    None; plugins read its settings (JARM keys, JAR clock). Set it on a request loaded by
+    :class:`AuthorizationRequestSerializer` when a plugin needs it."""
+
     def __init__(
         self,
         authorization_endpoint: str,
@@ -228,7 +234,9 @@ class AuthorizationRequest:
             )
         declared = registry.call_options
         self.options: Mapping[str, Any] = MappingProxyType(
-            {k: v for k, v in kwargs.items() if k in declared and v is not None}
+            registry.resolve_options(
+                {k: v for k, v in kwargs.items() if k in declared and v is not None}, None
+            )
         )
         self.extra = {k: v for k, v in kwargs.items() if k not in declared and v is not None}
         for name in self.extra:
@@ -363,26 +371,41 @@ class AuthorizationRequest:
 
     @classmethod
     def pushed(
-        cls, request: AuthorizationRequest, request_uri: str
+        cls,
+        request: AuthorizationRequest,
+        request_uri: str,
+        options: Mapping[str, Any] | None = None,
     ) -> RequestUriParameterAuthorizationRequest:
-        """The request to send after ``request`` was pushed with PAR (RFC 9126 §4)."""
-        return RequestUriParameterAuthorizationRequest(request, request_uri)
+        """The request to send after ``request`` was pushed with PAR (RFC 9126 §4).
+
+        :param options: the options in effect for the push (default: the request's).
+        """
+        return RequestUriParameterAuthorizationRequest(request, request_uri, options)
 
 
 class RequestUriParameterAuthorizationRequest:
     """A pushed authorization request: its URI carries ``client_id`` and ``request_uri``.
 
-    Callbacks are checked against the pushed request, whose options travel on.
+    Callbacks are checked against the pushed request; the options in effect for the push
+    travel on.
     """
 
-    def __init__(self, pushed: AuthorizationRequest, request_uri: str) -> None:
+    def __init__(
+        self,
+        pushed: AuthorizationRequest,
+        request_uri: str,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
         self.pushed = pushed
         self.request_uri = request_uri
+        self._options: Mapping[str, Any] = (
+            pushed.options if options is None else MappingProxyType(dict(options))
+        )
 
     @property
     def options(self) -> Mapping[str, Any]:
-        """The pushed request's options."""
-        return self.pushed.options
+        """The options in effect for the push (the pushed request's, by default)."""
+        return self._options
 
     @property
     def uri(self) -> str:
@@ -394,8 +417,10 @@ class RequestUriParameterAuthorizationRequest:
         return self.uri
 
     def validate_callback(self, response: str | Mapping[str, str]) -> AuthorizationResponse:
-        """Check the callback against the pushed request."""
-        return self.pushed.validate_callback(response)
+        """Check the callback against the pushed request; the response gets :attr:`options`."""
+        validated = self.pushed.validate_callback(response)
+        validated.options = self._options
+        return validated
 
 
 def _json(value: object) -> str | None:
@@ -416,7 +441,8 @@ def _callback_params(
     elif isinstance(response, str):
         parts = urlsplit(response)
         if parts.scheme or response.startswith(("?", "#", "/")):
-            text = parts.fragment if response_mode == "fragment" else parts.query
+            in_fragment = response_mode in ("fragment", "fragment.jwt")
+            text = parts.fragment if in_fragment else parts.query
         else:
             text = response
         pairs = parse_qsl(text, keep_blank_values=True)

@@ -168,6 +168,7 @@ class OAuth2Client:
     """The endpoint settings, in RFC 8414 names."""
 
     __slots__ = (
+        "__weakref__",
         "_owns_session",
         "allow_insecure_http",
         "auth",
@@ -366,6 +367,9 @@ class OAuth2Client:
     ) -> OAuth2Client:
         """A client for ``tenant`` of a vendor (``"auth0"``...), from its registered profile.
 
+        As with discovery, the issuer and every endpoint the profile gives
+        (:attr:`ENDPOINTS`) are taken, and the profile's metadata is kept as ``metadata``.
+
         :param kwargs: passed to the constructor; they win over the profile's endpoints.
         """
         registry = kwargs.get("registry")
@@ -459,6 +463,7 @@ class OAuth2Client:
         authorization_response: AuthorizationResponse | None = None,
         id_token_validation: Sentinel | None = None,
         expect_id_token: bool = False,
+        previous_token: Any = None,
         **params: Any,
     ) -> Any:
         """Request a token with any grant: what grant plugins call.
@@ -474,6 +479,8 @@ class OAuth2Client:
             OpenID token); an ``openid`` scope or an authorization response with a nonce
             says so too. Without a validator, the request is then refused before it is sent,
             so no code or refresh token is spent for nothing.
+        :param previous_token: the token a refresh renews, for token-response steps (an ID
+            token validator compares the new ID token with its ID token).
         """
         options, form = self.split_options(params)
         if authorization_response is not None:
@@ -488,6 +495,7 @@ class OAuth2Client:
             data,
             authorization_response=authorization_response,
             id_token_validation=id_token_validation,
+            previous_token=previous_token,
             **options,
         )
 
@@ -515,6 +523,7 @@ class OAuth2Client:
         *,
         authorization_response: AuthorizationResponse | None = None,
         id_token_validation: Sentinel | None = None,
+        previous_token: Any = None,
         **options: Any,
     ) -> Any:
         """Send a token request with form ``data``; return the token built by its token type.
@@ -528,9 +537,10 @@ class OAuth2Client:
         if unknown:
             raise TypeError(f"token_request() got unexpected options {sorted(unknown)}")
         form = _form(data)
+        options = self.registry.resolve_options(options, self)
         response = self.send("token", self.token_endpoint, form, options)
         return self._token_from(
-            response, form, options, authorization_response, id_token_validation
+            response, form, options, authorization_response, id_token_validation, previous_token
         )
 
     # ---------------------------------------------------------------- sending
@@ -580,6 +590,7 @@ class OAuth2Client:
         options: Mapping[str, Any],
         authorization_response: AuthorizationResponse | None,
         id_token_validation: Sentinel | None,
+        previous_token: Any = None,
     ) -> Any:
         if response.status_code != 200:  # RFC 6749 §5.1: a token response is 200 OK
             self.raise_for_error(response, "token", InvalidTokenResponse)
@@ -603,6 +614,8 @@ class OAuth2Client:
             options=options,
             response=response,
             authorization_response=authorization_response,
+            id_token_validation=id_token_validation,
+            previous_token=previous_token,
         )
         token = entry.build(fields, context)
         for step in self.registry.token_response_steps:
@@ -689,6 +702,9 @@ class OAuth2Client:
     ) -> dict[str, Any]:
         """Introspect a token (RFC 7662); the decoded response, with a boolean ``active``.
 
+        A plugin that registers the client method ``decode_endpoint_response`` decodes the
+        successful response (``oauth2core[oidc]``: JWT responses, RFC 9701).
+
         :raises IntrospectionError: when the server refuses.
         :raises InvalidResponse: when the answer is not a JSON object with ``active``.
         """
@@ -697,7 +713,12 @@ class OAuth2Client:
         )
         if response.status_code != 200:
             self.raise_for_error(response, "introspection", InvalidResponse, IntrospectionError)
-        fields = json_object(response, InvalidResponse)
+        decode = self.registry.client_method("decode_endpoint_response")
+        fields: dict[str, Any]
+        if decode is not None:  # the oidc plugin: JWT responses (RFC 9701)
+            fields = decode.function(self, response, "introspection", token)
+        else:
+            fields = json_object(response, InvalidResponse)
         if not isinstance(fields.get("active"), bool):  # RFC 7662 §2.2: active is REQUIRED
             raise InvalidResponse("the introspection response has no boolean 'active'", response)
         return fields
@@ -705,7 +726,9 @@ class OAuth2Client:
     def userinfo(self, access_token: object) -> dict[str, Any]:
         """The claims about the end user, from the userinfo endpoint (OIDC Core §5.3).
 
-        Sent as a GET with the token as authorization (OIDC Core §5.3.1).
+        Sent as a GET with the token as authorization (OIDC Core §5.3.1). A plugin that
+        registers the client method ``decode_endpoint_response`` decodes the successful
+        response (``oauth2core[oidc]``: signed or encrypted userinfo, the ``sub`` check).
 
         :param access_token: a token object (its own auth is used, so DPoP tokens work) or
             an access token string (sent as Bearer).
@@ -722,6 +745,10 @@ class OAuth2Client:
         response = self.send("userinfo", url, None, None, method="GET", auth=auth)
         if response.status_code != 200:
             self.raise_for_challenge(response, "userinfo", UserinfoError)
+        decode = self.registry.client_method("decode_endpoint_response")
+        if decode is not None:  # the oidc plugin: signed userinfo, the sub check
+            claims: dict[str, Any] = decode.function(self, response, "userinfo", access_token)
+            return claims
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         if content_type == "application/jwt":
             raise FeatureNotInstalled("signed userinfo", "oidc")
@@ -862,7 +889,9 @@ class OAuth2Client:
         )
         kwargs.setdefault("code_challenge_method", self.code_challenge_method)
         kwargs.setdefault("registry", self.registry)
-        return AuthorizationRequest(authorization_endpoint, client_id, **kwargs)
+        request = AuthorizationRequest(authorization_endpoint, client_id, **kwargs)
+        request.client = self
+        return request
 
     def pushed_authorization_request(
         self, authorization_request: AuthorizationRequest, **options: Any
@@ -870,8 +899,9 @@ class OAuth2Client:
         """Push ``authorization_request`` to the PAR endpoint (RFC 9126).
 
         Returns a request whose ``uri`` carries only ``client_id`` and ``request_uri``; its
-        ``validate_callback`` checks the callback against the pushed request, whose
-        options travel on into the code exchange.
+        ``validate_callback`` checks the callback against the pushed request. The options in
+        effect for the push (the request's, the call's, and what they resolve to, such as a
+        DPoP key) travel on into the code exchange.
         """
         from ._authorization import AuthorizationRequest
 
@@ -880,7 +910,7 @@ class OAuth2Client:
             if extra := extra_for("option", name):
                 raise FeatureNotInstalled(name, extra)
             raise TypeError(f"pushed_authorization_request() got an unexpected option {name!r}")
-        merged = {**authorization_request.options, **options}
+        merged = self.registry.resolve_options({**authorization_request.options, **options}, self)
         response = self.send(
             "pushed_authorization",
             url,
@@ -893,7 +923,7 @@ class OAuth2Client:
         request_uri = fields.get("request_uri")
         if not isinstance(request_uri, str) or not request_uri:
             raise InvalidResponse("the PAR response has no request_uri", response)
-        return AuthorizationRequest.pushed(authorization_request, request_uri)
+        return AuthorizationRequest.pushed(authorization_request, request_uri, merged)
 
     # ---------------------------------------------------------------- lifecycle
 

@@ -195,11 +195,18 @@ class RequestOption:
     :ivar scope: ``"call"`` or ``"client"``.
     :ivar authorization_params: for call options, ``f(value) -> {param: value}`` added to
         authorization request parameters (e.g. ``dpop_jkt``); None adds nothing.
+    :ivar resolve: for call options, ``resolve(options, client) -> options``: the options in
+        effect, computed once per token request (``client`` is the OAuth2Client) and once per
+        authorization request (``client`` is None), whether or not this option was passed,
+        before anything is sent; e.g. the DPoP key ``dpop=True`` asks for is generated here,
+        so that the request flows, the token built and ``dpop_jkt`` all see the same key.
+        None leaves the options as they are.
     """
 
     name: str
     scope: Literal["call", "client"] = "call"
     authorization_params: Callable[[Any], Mapping[str, str]] | None = None
+    resolve: Callable[[Mapping[str, Any], Any], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +261,10 @@ class TokenResponseContext:
     :ivar options: the per-call options in effect.
     :ivar response: the :class:`requests.Response`.
     :ivar authorization_response: the AuthorizationResponse for a code exchange, or None.
+    :ivar id_token_validation: what the caller passed as ``id_token_validation=``: None, or
+        ``SKIP_ID_TOKEN_VALIDATION`` (an ID token validator then keeps the ID token unverified).
+    :ivar previous_token: the token being refreshed (a refresh given a token object), or None:
+        a refreshed ID token is compared with its ID token (OIDC Core §12.2).
     """
 
     client: Any
@@ -262,6 +273,8 @@ class TokenResponseContext:
     options: Mapping[str, Any]
     response: requests.Response
     authorization_response: Any = None
+    id_token_validation: Any = None
+    previous_token: Any = None
 
 
 @dataclass(frozen=True, slots=True)

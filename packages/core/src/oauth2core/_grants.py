@@ -65,6 +65,12 @@ def refresh_token(client: OAuth2Client, refresh_token: object, **params: Any) ->
     if not isinstance(value, str) or not value:
         raise ValueError("there is no refresh token to use")
     params.setdefault("expect_id_token", getattr(refresh_token, "id_token", None) is not None)
+    if not isinstance(refresh_token, str):
+        params.setdefault("previous_token", refresh_token)  # OIDC Core §12.2 checks
+    renewal = getattr(refresh_token, "renewal_options", None)
+    if callable(renewal):  # a token bound to a key (DPoP) is refreshed with that key
+        for option, setting in renewal().items():
+            params.setdefault(option, setting)
     return client.grant_request("refresh_token", refresh_token=value, **params)
 
 

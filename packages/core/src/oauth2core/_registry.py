@@ -130,6 +130,8 @@ class Registry:
     """Constructor keywords claimed by auth coercions."""
     provides: frozenset[str] = field(init=False)
     """Capabilities provided by token-response steps (e.g. ``id_token_validation``)."""
+    resolvers: tuple[RequestOption, ...] = field(init=False)
+    """The call options that resolve the options in effect (see ``RequestOption.resolve``)."""
     _flows_by_endpoint: dict[str, tuple[RequestFlow, ...]] = field(
         init=False, default_factory=dict, repr=False
     )
@@ -141,6 +143,10 @@ class Registry:
         derive("call_options", frozenset(n for s, n in self.request_options if s == "call"))
         derive("coercion_keywords", frozenset(k for c in self.auth_coercions for k in c.keywords))
         derive("provides", frozenset(p for s in self.token_response_steps for p in s.provides))
+        resolvers = tuple(
+            o for (s, _), o in self.request_options.items() if s == "call" and o.resolve
+        )
+        object.__setattr__(self, "resolvers", resolvers)
 
     def error_class(self, context: str, code: str, default: type[E]) -> type[E]:
         """The exception class for ``code`` at ``context``, else ``default``.
@@ -151,6 +157,19 @@ class Registry:
         if found is None and context != "authorization_response":
             found = self.error_codes.get(("endpoint", code))
         return cast("type[E]", found) if found is not None else default
+
+    def resolve_options(self, options: Mapping[str, Any], client: Any) -> dict[str, Any]:
+        """The per-call options in effect: ``options`` through each option's ``resolve``.
+
+        :param client: the OAuth2Client of a token request, or None for an authorization
+            request.
+        """
+        resolved = dict(options)
+        for option in self.resolvers:
+            resolve = option.resolve
+            if resolve is not None:
+                resolved = dict(resolve(resolved, client))
+        return resolved
 
     def token_type(self, token_type: str) -> TokenType | None:
         """The registered token type for a ``token_type`` value, case-insensitively."""

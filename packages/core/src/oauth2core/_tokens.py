@@ -156,6 +156,14 @@ class BearerToken(requests.auth.AuthBase):
         request.headers[self.AUTHORIZATION_HEADER] = self.authorization_header()
         return request
 
+    def renewal_options(self) -> dict[str, Any]:
+        """Per-call options that requests renewing this token must carry; none for Bearer.
+
+        Refreshes (``client.refresh_token(token)``) and auth handler renewals pass them, so
+        that a token type bound to a key (DPoP) keeps its key.
+        """
+        return {}
+
     def __getattr__(self, name: str) -> Any:
         try:
             # not self.extra: on an instance made without __init__ (copy, pickle) the slot
@@ -276,11 +284,19 @@ class TokenSerializer:
 
     def dumps(self, token: BearerToken) -> str:
         """The token as a compact string."""
+        return pack(self.fields(token))
+
+    def fields(self, token: BearerToken) -> dict[str, Any]:
+        """What :meth:`dumps` keeps of ``token``: its response fields, ``expires_at`` absolute.
+
+        A subclass adds what its token classes need to be rebuilt by :meth:`loads` (a DPoP
+        token's key); every value must be JSON-serializable.
+        """
         fields = token.as_dict()
         fields.pop("expires_in", None)
         if token.expires_at is not None:
             fields["expires_at"] = token.expires_at.timestamp()
-        return pack(fields)
+        return fields
 
     def loads(self, serialized: str) -> BearerToken:
         """A token from a string made by :meth:`dumps`.

@@ -51,6 +51,7 @@ from ._extensions import (
     TokenType,
     VendorProfile,
 )
+from ._flows import FlowAuth
 
 __all__ = [
     "CLIENT_AUTH_PHASE",
@@ -63,6 +64,7 @@ __all__ = [
     "ErrorCode",
     "Export",
     "Flow",
+    "FlowAuth",
     "FlowContext",
     "FormData",
     "Grant",
@@ -316,8 +318,10 @@ def register_request_options(register: Register[RequestOption]) -> None:
     from ``client.options``. A keyword that no one declared is form data in a grant call
     and a :class:`TypeError` for the constructor.
 
-    :param register: call ``register(RequestOption(name, scope, authorization_params))``.
-        Key: ``(scope, name)``; a call option must not be a core parameter name.
+    :param register: call ``register(RequestOption(name, scope, authorization_params,
+        resolve))``. Key: ``(scope, name)``; a call option must not be a core parameter name.
+        ``resolve(options, client)`` computes the options in effect once per token request
+        and authorization request (e.g. generates the key ``dpop=True`` asks for).
 
     .. versionadded:: 0.1
 
@@ -340,7 +344,9 @@ def register_request_flows(register: Register[RequestFlow]) -> None:
     request to retry (an httpx auth flow). Flows nest by phase: client authentication
     (``CLIENT_AUTH_PHASE``) is nearest the wire, token-type proofs (``TOKEN_PROOF_PHASE``)
     wrap it, retry policies (``RETRY_PHASE``) wrap both. The same flows drive plain
-    ``requests.get(url, auth=token)`` through one response-hook adapter.
+    ``requests.get(url, auth=token)`` through one response-hook adapter,
+    :class:`FlowAuth`: a token type whose ``authorize(request)`` adds proofs returns
+    ``FlowAuth(flows, FlowContext("resource", token=token))(request)``.
 
     :param register: call ``register(RequestFlow(name, phase, flow, endpoints))``. Key:
         ``name``.

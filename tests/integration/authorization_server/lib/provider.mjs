@@ -20,7 +20,7 @@ import {
   COOKIE_KEYS,
   DPOP_NONCE_SECRET,
   resourceServerConfig,
-  signingJwks,
+  serverJwks,
   users,
 } from './settings.mjs';
 
@@ -51,7 +51,7 @@ export async function createProvider(issuer) {
 
   const configuration = {
     clients: clientMetadata,
-    jwks: signingJwks,
+    jwks: serverJwks,
     cookies: { keys: COOKIE_KEYS },
     scopes,
     responseTypes: ['code'],
@@ -108,6 +108,9 @@ export async function createProvider(issuer) {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
       clientCredentials: { enabled: true },
+      // JWE: encrypted ID tokens, userinfo, JARM and introspection responses (to the client's
+      // keys), and encrypted request objects (to the server's "enc" key).
+      encryption: { enabled: true },
       introspection: {
         enabled: true,
         // Confidential clients may introspect any token, public clients only their own.
@@ -128,6 +131,8 @@ export async function createProvider(issuer) {
         },
       },
       userinfo: { enabled: true },
+      jwtUserinfo: { enabled: true },
+      jwtIntrospection: { enabled: true },
       deviceFlow: {
         enabled: true,
         userCodeInputSource,

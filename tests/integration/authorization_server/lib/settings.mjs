@@ -30,6 +30,14 @@ export const jwtBearerConfig = {
 /** Signing keys of the authorization server (RS256 + ES256). */
 export const signingJwks = readJson('keys/as-signing.private.jwks.json');
 
+/**
+ * Every key of the authorization server: the signing keys plus one RSA-OAEP-256 encryption
+ * key (clients encrypt request objects to it; it is published in /jwks with use "enc").
+ */
+export const serverJwks = {
+  keys: [...signingJwks.keys, readJson('keys/as-encryption.private.jwk.json')],
+};
+
 const defaults = shared.defaults;
 
 /** Per client_id settings that are not client metadata (token lifetimes, short name). */
