@@ -82,6 +82,7 @@ from ._errors import (
     UnvalidatedIdToken,
     UserinfoError,
 )
+from ._expiry import Expiring, parse_seconds
 from ._extras import extra_for
 from ._plugins import build_registry, default_registry, plugins
 from ._polling import (
@@ -131,6 +132,7 @@ __all__ = [
     "EndpointError",
     "ExpiredAccessToken",
     "ExpiredToken",
+    "Expiring",
     "FeatureImportError",
     "FeatureNotInstalled",
     "InteractionRequired",
@@ -190,6 +192,7 @@ __all__ = [
     "hookimpl",
     "oauth2_discovery_document_url",
     "oidc_discovery_document_url",
+    "parse_seconds",
     "plugins",
     "well_known_uri",
 ]

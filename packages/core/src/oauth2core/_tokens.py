@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
@@ -12,6 +11,7 @@ import requests
 from ._clock import SYSTEM_CLOCK, Clock
 from ._compact import pack, unpack
 from ._errors import InvalidTokenResponse, OAuth2Error
+from ._expiry import Expiring
 
 if TYPE_CHECKING:
     from ._extensions import TokenResponseContext
@@ -31,23 +31,7 @@ class ExpiredAccessToken(OAuth2Error):
     """An expired access token was about to be sent."""
 
 
-def _lifetime(value: object) -> float:
-    """``expires_in`` as seconds: an int, a float or a numeric string; never negative."""
-    if isinstance(value, bool):
-        raise TypeError("expires_in must be a number of seconds, not a boolean")
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            raise ValueError("expires_in is not a number") from None
-    if not isinstance(value, int | float):
-        raise TypeError(f"expires_in must be a number of seconds, not {type(value).__name__}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError("expires_in must be a finite, non-negative number of seconds")
-    return float(value)
-
-
-class BearerToken(requests.auth.AuthBase):
+class BearerToken(Expiring, requests.auth.AuthBase):
     """A Bearer access token (RFC 6750) and what came with it in the token response.
 
     It is a requests auth handler: ``requests.get(url, auth=token)`` sends
@@ -64,10 +48,7 @@ class BearerToken(requests.auth.AuthBase):
     AUTHORIZATION_SCHEME: ClassVar[str] = "Bearer"
 
     __slots__ = (
-        "_clock",
-        "_deadline",
         "access_token",
-        "expires_at",
         "extra",
         "id_token",
         "refresh_token",
@@ -101,45 +82,11 @@ class BearerToken(requests.auth.AuthBase):
         self.scope = scope
         self.id_token = id_token
         self.extra: dict[str, Any] = extra
-        self._clock = clock
-        self._deadline: float | None = None
-        self.expires_at: datetime | None = None
-        if expires_in is not None and expires_at is not None:
-            raise TypeError("pass expires_in or expires_at, not both")
-        if expires_in is not None:
-            remaining = _lifetime(expires_in)
-            now = clock.time()
-            self.expires_at = datetime.fromtimestamp(now + remaining, tz=UTC)
-            self._deadline = clock.monotonic() + remaining
-        elif expires_at is not None:
-            if not isinstance(expires_at, datetime):
-                expires_at = datetime.fromtimestamp(_lifetime(expires_at), tz=UTC)
-            if expires_at.tzinfo is None:
-                raise ValueError("expires_at must be timezone-aware")
-            self.expires_at = expires_at
-            self._deadline = clock.monotonic() + (expires_at.timestamp() - clock.time())
-
-    @property
-    def expires_in(self) -> int | None:
-        """Seconds left before expiry, rounded up; 0 once expired; None if unknown."""
-        if self._deadline is None:
-            return None
-        return max(0, math.ceil(self._deadline - self._clock.monotonic()))
-
-    def is_expired(self, leeway: float = 0) -> bool | None:
-        """True if the token expires within ``leeway`` seconds; None if its lifetime is unknown."""
-        if self._deadline is None:
-            return None
-        return self._clock.monotonic() + leeway >= self._deadline
+        self._start_expiry(expires_in, expires_at, clock)
 
     def authorization_header(self) -> str:
         """The value of the ``Authorization`` header: ``Bearer <token>``."""
         return f"{self.AUTHORIZATION_SCHEME} {self.access_token}"
-
-    @property
-    def deadline(self) -> float | None:
-        """The expiry instant on the clock's monotonic scale, or None; for auth handlers."""
-        return self._deadline
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         """Add the ``Authorization`` header to ``request``; refuse an expired token."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from oauth2core import SYSTEM_CLOCK, Clock
+from oauth2core import SYSTEM_CLOCK, Clock, Expiring, parse_seconds
 
 from ._errors import InvalidDeviceAuthorizationResponse
 
@@ -19,30 +19,13 @@ DEFAULT_INTERVAL = 5
 """Seconds between polls when the server sends no ``interval`` (RFC 8628 §3.2)."""
 
 
-def _seconds(name: str, value: object, *, positive: bool) -> float:
-    """A number of seconds: an int, a float or a numeric string."""
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be a number of seconds, not a boolean")
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            raise ValueError(f"{name} is not a number") from None
-    if not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        kind = "positive" if positive else "non-negative"
-        raise ValueError(f"{name} must be a finite, {kind} number of seconds")
-    return float(value)
-
-
 def _text(name: str, value: object) -> str:
     if not isinstance(value, str) or not value:
         raise TypeError(f"{name} must be a non-empty string")
     return value
 
 
-class DeviceAuthorizationResponse:
+class DeviceAuthorizationResponse(Expiring):
     """What the device authorization endpoint answered (RFC 8628 §3.2).
 
     ``expires_in`` counts down from creation and ``expires_at`` is fixed; expiry decisions
@@ -63,10 +46,7 @@ class DeviceAuthorizationResponse:
     """
 
     __slots__ = (
-        "_clock",
-        "_deadline",
         "device_code",
-        "expires_at",
         "extra",
         "interval",
         "requested_scope",
@@ -97,29 +77,14 @@ class DeviceAuthorizationResponse:
             else _text("verification_uri_complete", verification_uri_complete)
         )
         self.interval: float = (
-            DEFAULT_INTERVAL if interval is None else _seconds("interval", interval, positive=True)
+            DEFAULT_INTERVAL
+            if interval is None
+            else parse_seconds("interval", interval, positive=True)
         )
         self.extra: dict[str, Any] = extra
         self.requested_scope: str | None = None
         """The scope of the request (set by ``authorize_device``): ``openid`` means an ID token."""
-        self._clock = clock
-        self._deadline: float | None = None
-        self.expires_at: datetime | None = None
-        if expires_in is not None and expires_at is not None:
-            raise TypeError("pass expires_in or expires_at, not both")
-        if expires_in is not None:
-            remaining = _seconds("expires_in", expires_in, positive=False)
-            self.expires_at = datetime.fromtimestamp(clock.time() + remaining, tz=UTC)
-            self._deadline = clock.monotonic() + remaining
-        elif expires_at is not None:
-            if not isinstance(expires_at, datetime):
-                expires_at = datetime.fromtimestamp(
-                    _seconds("expires_at", expires_at, positive=False), tz=UTC
-                )
-            if expires_at.tzinfo is None:
-                raise ValueError("expires_at must be timezone-aware")
-            self.expires_at = expires_at
-            self._deadline = clock.monotonic() + (expires_at.timestamp() - clock.time())
+        self._start_expiry(expires_in, expires_at, clock)
 
     @classmethod
     def from_response(
@@ -164,33 +129,6 @@ class DeviceAuthorizationResponse:
             ) from None
         parsed.extra.update(kept)
         return parsed
-
-    @property
-    def expires_in(self) -> int | None:
-        """Seconds left before the codes expire, rounded up; 0 once expired; None if unknown."""
-        if self._deadline is None:
-            return None
-        return max(0, math.ceil(self._deadline - self._clock.monotonic()))
-
-    @property
-    def deadline(self) -> float | None:
-        """The expiry instant on the clock's monotonic scale, or None (for polling jobs)."""
-        return self._deadline
-
-    def remaining(self) -> float | None:
-        """Exact seconds left before expiry (negative once expired), or None if unknown."""
-        if self._deadline is None:
-            return None
-        return self._deadline - self._clock.monotonic()
-
-    def is_expired(self, leeway: float = 0) -> bool | None:
-        """True if the codes expire within ``leeway`` seconds; None if their lifetime is unknown.
-
-        The sign is the one tokens use: ``now + leeway >= expiry``.
-        """
-        if self._deadline is None:
-            return None
-        return self._clock.monotonic() + leeway >= self._deadline
 
     @property
     def other(self) -> dict[str, Any]:
