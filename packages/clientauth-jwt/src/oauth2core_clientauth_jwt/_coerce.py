@@ -43,10 +43,10 @@ def looks_like_key(value: object) -> bool:
     True for a mapping with ``kty``, a PEM or JSON JWK (text or bytes), a jwskate ``Jwk``, a
     cryptography key object, or a key of this package.
     """
-    if isinstance(value, Mapping):
-        return "kty" in value
-    if isinstance(value, str):
+    if isinstance(value, str):  # the common case first: a secret
         return _text_looks_like_key(value)
+    if isinstance(value, dict | Mapping):
+        return "kty" in value
     if isinstance(value, bytes):
         return _text_looks_like_key(value.decode("latin-1"))
     module = type(value).__module__

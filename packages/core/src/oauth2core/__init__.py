@@ -84,14 +84,12 @@ from ._errors import (
 )
 from ._expiry import Expiring, parse_seconds
 from ._extras import extra_for
-from ._plugins import build_registry, default_registry, plugins
 from ._polling import (
     BaseTokenEndpointPollingJob,
     BaseTokenEndpointPoolingJob,
     PollingCancelled,
     PollingTimeout,
 )
-from ._registry import PluginInfo, Registry
 from ._sentinels import SKIP_ID_TOKEN_VALIDATION
 from ._token_store import MemoryTokenStore, TokenStore
 from ._tokens import (
@@ -104,6 +102,9 @@ from ._tokens import (
 
 if TYPE_CHECKING:
     import pluggy
+
+    from ._plugins import build_registry, default_registry, plugins
+    from ._registry import PluginInfo, Registry
 
     hookimpl: pluggy.HookimplMarker
     __version__: str
@@ -200,6 +201,15 @@ __all__ = [
 
 _PUBLIC_SUBMODULES = frozenset({"hookspecs", "testing"})
 
+_LAZY_CORE = {
+    "build_registry": "_plugins",
+    "default_registry": "_plugins",
+    "plugins": "_plugins",
+    "PluginInfo": "_registry",
+    "Registry": "_registry",
+}
+"""Core names whose modules load pluggy's world (the registry): imported on first use."""
+
 
 def __getattr__(name: str) -> Any:
     """Lazy names: ``hookimpl``, ``__version__``, and names exported by plugins."""
@@ -215,8 +225,18 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_CORE:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY_CORE[name]}", __name__), name)
+        if isinstance(value, type):
+            value.__module__ = __name__
+        globals()[name] = value
+        return value
     if name.startswith("_"):
         raise AttributeError(name)
+    from ._plugins import default_registry
+
     export = default_registry().exports.get(name)
     if export is not None:
         import importlib
@@ -231,6 +251,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
+    from ._plugins import default_registry
+
     return sorted({*__all__, *default_registry().exports})
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType, MethodType
@@ -25,7 +24,6 @@ from ._errors import (
     UnvalidatedIdToken,
     UserinfoError,
 )
-from ._extensions import AuthCoercionContext, FlowContext, FormData, TokenResponseContext
 from ._extras import extra_for, plugin_method
 from ._flows import send_through, transport_error
 from ._sentinels import SKIP_ID_TOKEN_VALIDATION, Sentinel
@@ -36,6 +34,7 @@ if TYPE_CHECKING:
         AuthorizationResponse,
         RequestUriParameterAuthorizationRequest,
     )
+    from ._extensions import FormData
     from ._registry import Registry
     from ._tokens import BearerToken
 
@@ -45,12 +44,16 @@ AuthLike = requests.auth.AuthBase | tuple[str, Any] | str | None
 """What ``auth=`` accepts: a handler, ``(client_id, secret)``, a bare ``client_id``, or None;
 plugins add shapes such as ``(client_id, private_jwk)``."""
 
+_EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
+
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
 
 
 def _is_loopback(host: str) -> bool:
     if host.lower() in _LOOPBACK_NAMES:
         return True
+    import ipaddress  # only for plain-http URLs
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
@@ -61,12 +64,25 @@ def validate_endpoint(name: str, url: object, *, allow_insecure_http: bool = Fal
     """Check an endpoint URL: https, no credentials, no fragment.
 
     Plain http is accepted on loopback hosts (RFC 8252 §7.3), elsewhere only with
-    ``allow_insecure_http``.
+    ``allow_insecure_http``. URLs found valid are remembered, so building many clients
+    for one server parses each URL once.
 
     :raises ValueError: naming the endpoint and what is wrong.
     """
     if not isinstance(url, str):
         raise TypeError(f"{name} must be a string URL")
+    if (url, allow_insecure_http) in _VALID_URLS:
+        return url
+    _check_url(name, url, allow_insecure_http)
+    if len(_VALID_URLS) < 1024:
+        _VALID_URLS.add((url, allow_insecure_http))
+    return url
+
+
+_VALID_URLS: set[tuple[str, bool]] = set()
+
+
+def _check_url(name: str, url: str, allow_insecure_http: bool) -> None:
     parts = urlsplit(url)
     problems = []
     if parts.scheme == "http":
@@ -86,7 +102,6 @@ def validate_endpoint(name: str, url: object, *, allow_insecure_http: bool = Fal
         if parts.username is not None or parts.password is not None:  # never echo a password
             url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
         raise ValueError(f"{name} {url!r} " + "; ".join(problems))
-    return url
 
 
 def _scope(value: object) -> str | None:
@@ -258,11 +273,15 @@ class OAuth2Client:
         self.issuer = issuer
         self.redirect_uri = redirect_uri
         self.code_challenge_method = code_challenge_method
-        self.metadata: Mapping[str, Any] = MappingProxyType(dict(metadata or {}))
+        self.metadata: Mapping[str, Any] = (
+            MappingProxyType(dict(metadata)) if metadata else _EMPTY_MAPPING
+        )
         self.timeout = timeout
         self.clock = clock
         client_options, keywords = self._split_constructor_keywords(options)
-        self.options: Mapping[str, Any] = MappingProxyType(client_options)
+        self.options: Mapping[str, Any] = (
+            MappingProxyType(client_options) if client_options else _EMPTY_MAPPING
+        )
         self.auth = self._coerce_auth(
             auth, client_id, client_secret, token_endpoint_auth_method, keywords
         )
@@ -321,6 +340,8 @@ class OAuth2Client:
             return auth
         if method is not None:
             return self._auth_from_method(method, client_id, client_secret, keywords)
+        from ._extensions import AuthCoercionContext
+
         context = AuthCoercionContext(
             client_id=client_id,
             client_secret=client_secret,
@@ -570,6 +591,8 @@ class OAuth2Client:
             auth=auth,
         )
         prepared = self.session.prepare_request(request)
+        from ._extensions import FlowContext
+
         context = FlowContext(endpoint, self, options or {}, data)
         settings = self.session.merge_environment_settings(url, {}, None, None, None)
 
@@ -607,6 +630,8 @@ class OAuth2Client:
             raise InvalidTokenResponse(f"unsupported token_type {token_type!r}{install}", response)
         if "id_token" in fields:
             self._check_id_token_validation(id_token_validation, response)
+        from ._extensions import TokenResponseContext
+
         context = TokenResponseContext(
             client=self,
             grant_type=str(data.get("grant_type", "")),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import MutableMapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import parse_qsl, quote_plus
 
 import requests
 
-from ._extensions import FormData
+if TYPE_CHECKING:
+    from ._extensions import FormData
 
 __all__ = [
     "BaseClientAuthenticationMethod",

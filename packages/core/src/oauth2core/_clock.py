@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Protocol
 
 __all__ = ["SYSTEM_CLOCK", "Clock", "SystemClock"]
@@ -19,9 +18,10 @@ class Clock(Protocol):
         """Seconds since the epoch: ``expires_at``, JWT ``iat``/``exp``."""
 
 
-@dataclass(frozen=True, slots=True)
 class SystemClock:
     """The real clock."""
+
+    __slots__ = ()
 
     def monotonic(self) -> float:
         """:func:`time.monotonic`."""

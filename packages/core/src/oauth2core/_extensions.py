@@ -147,7 +147,7 @@ class ClientMethod:
     target: Literal["client", "authorization_request"] = "client"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AuthCoercionContext:
     """What an auth coercion sees.
 
@@ -209,7 +209,7 @@ class RequestOption:
     resolve: Callable[[Mapping[str, Any], Any], Mapping[str, Any]] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FlowContext:
     """What a request flow sees.
 
@@ -251,7 +251,7 @@ class RequestFlow:
     endpoints: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TokenResponseContext:
     """What token building and token-response steps see.
 

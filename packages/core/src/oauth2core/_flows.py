@@ -7,12 +7,14 @@ same chain for plain ``requests.get(url, auth=...)`` users.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
 from ._errors import PluginContractError, TransportError
-from ._extensions import FlowContext, RequestFlow
+
+if TYPE_CHECKING:
+    from ._extensions import FlowContext, RequestFlow
 
 __all__ = ["FlowAuth", "chain", "send_through"]
 
