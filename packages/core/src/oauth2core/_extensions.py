@@ -10,8 +10,8 @@ dependencies on first use.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     import requests
@@ -51,8 +51,7 @@ RETRY_PHASE = 300
 """Flow phase of retry policies: the outermost, so each retry gets fresh proofs and assertions."""
 
 
-@dataclass(frozen=True, slots=True)
-class Grant:
+class Grant(NamedTuple):
     """A grant type and the OAuth2Client method that requests it.
 
     :ivar grant_type: the ``grant_type`` value (key), e.g.
@@ -67,8 +66,7 @@ class Grant:
     function: Callable[..., Any]
 
 
-@dataclass(frozen=True, slots=True)
-class ClientAuthMethod:
+class ClientAuthMethod(NamedTuple):
     """A client authentication method (``token_endpoint_auth_method``, RFC 7591 §2).
 
     :ivar name: the method name (key), e.g. ``"client_secret_basic"``.
@@ -80,8 +78,7 @@ class ClientAuthMethod:
     auth_class: Callable[..., requests.auth.AuthBase]
 
 
-@dataclass(frozen=True, slots=True)
-class TokenType:
+class TokenType(NamedTuple):
     """A ``token_type`` (RFC 6749 §7.1) and how to build a token object from a response.
 
     :ivar token_type: the ``token_type`` value (key, compared case-insensitively).
@@ -92,8 +89,7 @@ class TokenType:
     build: Callable[[Mapping[str, Any], TokenResponseContext], Any]
 
 
-@dataclass(frozen=True, slots=True)
-class VendorProfile:
+class VendorProfile(NamedTuple):
     """A vendor profile: turns a tenant name into server metadata.
 
     :ivar name: the profile name (key), e.g. ``"auth0"``.
@@ -104,8 +100,7 @@ class VendorProfile:
     metadata: Callable[[str], Mapping[str, str]]
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorCode:
+class ErrorCode(NamedTuple):
     """An OAuth ``error`` code and the exception class raised for it.
 
     :ivar code: the ``error`` value.
@@ -121,8 +116,7 @@ class ErrorCode:
     context: str = "endpoint"
 
 
-@dataclass(frozen=True, slots=True)
-class Export:
+class Export(NamedTuple):
     """A public name of the ``oauth2core`` root module provided by a plugin.
 
     :ivar name: the attribute name (key), e.g. ``"DPoPKey"``.
@@ -133,8 +127,7 @@ class Export:
     target: str
 
 
-@dataclass(frozen=True, slots=True)
-class ClientMethod:
+class ClientMethod(NamedTuple):
     """A method added to :class:`~oauth2core.OAuth2Client` or an authorization request.
 
     :ivar name: the method name (key with ``target``).
@@ -147,8 +140,7 @@ class ClientMethod:
     target: Literal["client", "authorization_request"] = "client"
 
 
-@dataclass(slots=True)
-class AuthCoercionContext:
+class AuthCoercionContext(NamedTuple):
     """What an auth coercion sees.
 
     :ivar client_id: the ``client_id`` keyword, or None.
@@ -167,8 +159,7 @@ class AuthCoercionContext:
     clock: Any = None
 
 
-@dataclass(frozen=True, slots=True)
-class AuthCoercion:
+class AuthCoercion(NamedTuple):
     """Turns an ``auth=`` shape or constructor keywords into a client authentication handler.
 
     :ivar name: the coercion name (key).
@@ -182,8 +173,7 @@ class AuthCoercion:
     keywords: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class RequestOption:
+class RequestOption(NamedTuple):
     """A keyword option that is not form data.
 
     Per-call options (``scope="call"``) are taken out of ``**params`` before the form is
@@ -209,8 +199,7 @@ class RequestOption:
     resolve: Callable[[Mapping[str, Any], Any], Mapping[str, Any]] | None = None
 
 
-@dataclass(slots=True)
-class FlowContext:
+class FlowContext(NamedTuple):
     """What a request flow sees.
 
     :ivar endpoint: ``"token"``, ``"pushed_authorization"``, ``"revocation"``,
@@ -224,13 +213,12 @@ class FlowContext:
 
     endpoint: str
     client: Any = None
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = MappingProxyType({})
     data: FormData | None = None
     token: Any = None
 
 
-@dataclass(frozen=True, slots=True)
-class RequestFlow:
+class RequestFlow(NamedTuple):
     """A step that takes part in sending a request (DPoP proofs, nonce retries, retries).
 
     ``flow(request, context)`` returns None when it does not apply, or a generator that
@@ -251,8 +239,7 @@ class RequestFlow:
     endpoints: frozenset[str] = frozenset()
 
 
-@dataclass(slots=True)
-class TokenResponseContext:
+class TokenResponseContext(NamedTuple):
     """What token building and token-response steps see.
 
     :ivar client: the OAuth2Client.
@@ -277,8 +264,7 @@ class TokenResponseContext:
     previous_token: Any = None
 
 
-@dataclass(frozen=True, slots=True)
-class TokenResponseStep:
+class TokenResponseStep(NamedTuple):
     """Validates or enriches a token in context, after it is built.
 
     :ivar name: the step name (key).
@@ -291,8 +277,7 @@ class TokenResponseStep:
     provides: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class ResponseMode:
+class ResponseMode(NamedTuple):
     """A ``response_mode`` handler for authorization callbacks (e.g. JARM's ``jwt``).
 
     :ivar response_mode: the value (key).

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 from ._errors import (
     AuthorizationResponseError,
@@ -40,8 +39,7 @@ Key = tuple[str, ...]
 E = TypeVar("E", bound=OAuth2Error)
 
 
-@dataclass(frozen=True, slots=True)
-class PluginInfo:
+class PluginInfo(NamedTuple):
     """One plugin of a registry, for diagnostics.
 
     :ivar name: the plugin name (the entry-point name, or ``oauth2core.builtin.<x>``).
@@ -99,7 +97,6 @@ def plugin_label(name: str, module: str) -> str:
     return f"plugin {name!r} (module {module})"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Registry:
     """What a set of plugins registered, in frozen tables.
 
@@ -107,7 +104,37 @@ class Registry:
     the extension points.
     Build one with :func:`oauth2core.build_registry`; an OAuth2Client uses the process
     default unless given ``registry=``. Registries are immutable and thread-safe.
+
+    :ivar disabled: entry-point plugins installed but left out by the allow/block
+        environment variables.
+    :ivar call_options: names of the declared per-call options.
+    :ivar coercion_keywords: constructor keywords claimed by auth coercions.
+    :ivar provides: capabilities provided by token-response steps (``id_token_validation``).
+    :ivar resolvers: the call options that resolve the options in effect
+        (see ``RequestOption.resolve``).
     """
+
+    __slots__ = (
+        "_flows_by_endpoint",
+        "auth_coercions",
+        "call_options",
+        "client_auth_methods",
+        "client_methods",
+        "coercion_keywords",
+        "disabled",
+        "error_codes",
+        "exports",
+        "grants",
+        "plugins",
+        "provides",
+        "request_flows",
+        "request_options",
+        "resolvers",
+        "response_modes",
+        "token_response_steps",
+        "token_types",
+        "vendor_profiles",
+    )
 
     grants: Mapping[str, Grant]
     client_auth_methods: Mapping[str, ClientAuthMethod]
@@ -122,31 +149,64 @@ class Registry:
     token_response_steps: tuple[TokenResponseStep, ...]
     response_modes: Mapping[str, ResponseMode]
     plugins: tuple[PluginInfo, ...]
-    disabled: tuple[str, ...] = ()
-    """Entry-point plugins installed but left out by the allow/block environment variables."""
-    call_options: frozenset[str] = field(init=False)
-    """Names of the declared per-call options."""
-    coercion_keywords: frozenset[str] = field(init=False)
-    """Constructor keywords claimed by auth coercions."""
-    provides: frozenset[str] = field(init=False)
-    """Capabilities provided by token-response steps (e.g. ``id_token_validation``)."""
-    resolvers: tuple[RequestOption, ...] = field(init=False)
-    """The call options that resolve the options in effect (see ``RequestOption.resolve``)."""
-    _flows_by_endpoint: dict[str, tuple[RequestFlow, ...]] = field(
-        init=False, default_factory=dict, repr=False
-    )
+    disabled: tuple[str, ...]
+    call_options: frozenset[str]
+    coercion_keywords: frozenset[str]
+    provides: frozenset[str]
+    resolvers: tuple[RequestOption, ...]
+    _flows_by_endpoint: dict[str, tuple[RequestFlow, ...]]
 
-    def __post_init__(self) -> None:
-        def derive(name: str, value: frozenset[str]) -> None:
-            object.__setattr__(self, name, value)
-
-        derive("call_options", frozenset(n for s, n in self.request_options if s == "call"))
-        derive("coercion_keywords", frozenset(k for c in self.auth_coercions for k in c.keywords))
-        derive("provides", frozenset(p for s in self.token_response_steps for p in s.provides))
-        resolvers = tuple(
-            o for (s, _), o in self.request_options.items() if s == "call" and o.resolve
+    def __init__(
+        self,
+        *,
+        grants: Mapping[str, Grant],
+        client_auth_methods: Mapping[str, ClientAuthMethod],
+        token_types: Mapping[str, TokenType],
+        vendor_profiles: Mapping[str, VendorProfile],
+        error_codes: Mapping[tuple[str, str], type[OAuth2Error]],
+        exports: Mapping[str, Export],
+        client_methods: Mapping[tuple[str, str], ClientMethod],
+        auth_coercions: tuple[AuthCoercion, ...],
+        request_options: Mapping[tuple[str, str], RequestOption],
+        request_flows: tuple[RequestFlow, ...],
+        token_response_steps: tuple[TokenResponseStep, ...],
+        response_modes: Mapping[str, ResponseMode],
+        plugins: tuple[PluginInfo, ...],
+        disabled: tuple[str, ...] = (),
+    ) -> None:
+        setattr_ = object.__setattr__  # the one place a registry is written
+        setattr_(self, "grants", grants)
+        setattr_(self, "client_auth_methods", client_auth_methods)
+        setattr_(self, "token_types", token_types)
+        setattr_(self, "vendor_profiles", vendor_profiles)
+        setattr_(self, "error_codes", error_codes)
+        setattr_(self, "exports", exports)
+        setattr_(self, "client_methods", client_methods)
+        setattr_(self, "auth_coercions", auth_coercions)
+        setattr_(self, "request_options", request_options)
+        setattr_(self, "request_flows", request_flows)
+        setattr_(self, "token_response_steps", token_response_steps)
+        setattr_(self, "response_modes", response_modes)
+        setattr_(self, "plugins", plugins)
+        setattr_(self, "disabled", disabled)
+        setattr_(self, "call_options", frozenset(n for s, n in request_options if s == "call"))
+        setattr_(
+            self, "coercion_keywords", frozenset(k for c in auth_coercions for k in c.keywords)
         )
-        object.__setattr__(self, "resolvers", resolvers)
+        setattr_(self, "provides", frozenset(p for s in token_response_steps for p in s.provides))
+        setattr_(
+            self,
+            "resolvers",
+            tuple(o for (s, _), o in request_options.items() if s == "call" and o.resolve),
+        )
+        setattr_(self, "_flows_by_endpoint", {})
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Registry is immutable: build another one")
+
+    def __repr__(self) -> str:
+        names = ", ".join(p.name for p in self.plugins)
+        return f"Registry(plugins=[{names}])"
 
     def error_class(self, context: str, code: str, default: type[E]) -> type[E]:
         """The exception class for ``code`` at ``context``, else ``default``.
@@ -217,8 +277,7 @@ _KINDS: dict[str, type] = {
 """Hook suffix (``register_<kind>``) -> the object its ``register`` accepts."""
 
 
-@dataclass(frozen=True, slots=True)
-class Reserved:
+class Reserved(NamedTuple):
     """Names plugins may not take: attributes of core classes and core keywords."""
 
     client_attributes: frozenset[str] = frozenset()
