@@ -131,7 +131,7 @@ def test_registries_are_immutable():
     with pytest.raises(TypeError):
         registry.grants["toy"] = Grant("toy", "toy", print)  # type: ignore[index]
     with pytest.raises(AttributeError):
-        registry.grants = {}  # type: ignore[misc]
+        registry.grants = {}
 
 
 def test_the_testing_module_does_not_import_pytest():
