@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType, MethodType
+from types import MappingProxyType, MethodType, ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,6 +46,15 @@ AuthLike = requests.auth.AuthBase | tuple[str, Any] | str | None
 plugins add shapes such as ``(client_id, private_jwk)``."""
 
 _EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
+
+
+@functools.cache
+def _extensions() -> ModuleType:
+    """The module of the registered objects, imported with the first registry (not before)."""
+    from . import _extensions as module
+
+    return module
+
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
 
@@ -253,23 +263,31 @@ class OAuth2Client:
             registry = default_registry()
         self.registry = registry
         self.allow_insecure_http = allow_insecure_http
-        endpoints = {
-            "token_endpoint": token_endpoint,
-            "revocation_endpoint": revocation_endpoint,
-            "introspection_endpoint": introspection_endpoint,
-            "userinfo_endpoint": userinfo_endpoint,
-            "authorization_endpoint": authorization_endpoint,
-            "device_authorization_endpoint": device_authorization_endpoint,
-            "backchannel_authentication_endpoint": backchannel_authentication_endpoint,
-            "pushed_authorization_request_endpoint": pushed_authorization_request_endpoint,
-            "end_session_endpoint": end_session_endpoint,
-            "jwks_uri": jwks_uri,
-        }
-        for name, url in endpoints.items():
-            if url is not None:
-                validate_endpoint(name, url, allow_insecure_http=allow_insecure_http)
-            setattr(self, name, url)
-        self.token_endpoint: str = token_endpoint
+        insecure = allow_insecure_http
+
+        def endpoint(name: str, url: str | None) -> str | None:
+            return (
+                None if url is None else validate_endpoint(name, url, allow_insecure_http=insecure)
+            )
+
+        self.token_endpoint: str = validate_endpoint(
+            "token_endpoint", token_endpoint, allow_insecure_http=insecure
+        )
+        self.revocation_endpoint = endpoint("revocation_endpoint", revocation_endpoint)
+        self.introspection_endpoint = endpoint("introspection_endpoint", introspection_endpoint)
+        self.userinfo_endpoint = endpoint("userinfo_endpoint", userinfo_endpoint)
+        self.authorization_endpoint = endpoint("authorization_endpoint", authorization_endpoint)
+        self.device_authorization_endpoint = endpoint(
+            "device_authorization_endpoint", device_authorization_endpoint
+        )
+        self.backchannel_authentication_endpoint = endpoint(
+            "backchannel_authentication_endpoint", backchannel_authentication_endpoint
+        )
+        self.pushed_authorization_request_endpoint = endpoint(
+            "pushed_authorization_request_endpoint", pushed_authorization_request_endpoint
+        )
+        self.end_session_endpoint = endpoint("end_session_endpoint", end_session_endpoint)
+        self.jwks_uri = endpoint("jwks_uri", jwks_uri)
         self.issuer = issuer
         self.redirect_uri = redirect_uri
         self.code_challenge_method = code_challenge_method
@@ -340,9 +358,7 @@ class OAuth2Client:
             return auth
         if method is not None:
             return self._auth_from_method(method, client_id, client_secret, keywords)
-        from ._extensions import AuthCoercionContext
-
-        context = AuthCoercionContext(
+        context = _extensions().AuthCoercionContext(
             client_id=client_id,
             client_secret=client_secret,
             keywords=keywords,
@@ -591,9 +607,7 @@ class OAuth2Client:
             auth=auth,
         )
         prepared = self.session.prepare_request(request)
-        from ._extensions import FlowContext
-
-        context = FlowContext(endpoint, self, options or {}, data)
+        context = _extensions().FlowContext(endpoint, self, options or {}, data)
         settings = self.session.merge_environment_settings(url, {}, None, None, None)
 
         def transmit(wire: requests.PreparedRequest) -> requests.Response:
@@ -630,9 +644,7 @@ class OAuth2Client:
             raise InvalidTokenResponse(f"unsupported token_type {token_type!r}{install}", response)
         if "id_token" in fields:
             self._check_id_token_validation(id_token_validation, response)
-        from ._extensions import TokenResponseContext
-
-        context = TokenResponseContext(
+        context = _extensions().TokenResponseContext(
             client=self,
             grant_type=str(data.get("grant_type", "")),
             data=data,
