@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType, MethodType, ModuleType
+from types import MappingProxyType, MethodType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         AuthorizationResponse,
         RequestUriParameterAuthorizationRequest,
     )
-    from ._extensions import FormData
+    from ._extensions import AuthCoercionContext, FormData
     from ._registry import Registry
     from ._tokens import BearerToken
 
@@ -49,11 +49,11 @@ _EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
 
 
 @functools.cache
-def _extensions() -> ModuleType:
-    """The module of the registered objects, imported with the first registry (not before)."""
-    from . import _extensions as module
+def _coercion_context() -> type[AuthCoercionContext]:
+    """The context class of auth coercions, imported with the first client (not before)."""
+    from ._extensions import AuthCoercionContext
 
-    return module
+    return AuthCoercionContext
 
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
@@ -358,7 +358,7 @@ class OAuth2Client:
             return auth
         if method is not None:
             return self._auth_from_method(method, client_id, client_secret, keywords)
-        context = _extensions().AuthCoercionContext(
+        context = _coercion_context()(
             client_id=client_id,
             client_secret=client_secret,
             keywords=keywords,
@@ -607,7 +607,9 @@ class OAuth2Client:
             auth=auth,
         )
         prepared = self.session.prepare_request(request)
-        context = _extensions().FlowContext(endpoint, self, options or {}, data)
+        from ._extensions import FlowContext
+
+        context = FlowContext(endpoint, self, options or {}, data)
         settings = self.session.merge_environment_settings(url, {}, None, None, None)
 
         def transmit(wire: requests.PreparedRequest) -> requests.Response:
@@ -644,7 +646,9 @@ class OAuth2Client:
             raise InvalidTokenResponse(f"unsupported token_type {token_type!r}{install}", response)
         if "id_token" in fields:
             self._check_id_token_validation(id_token_validation, response)
-        context = _extensions().TokenResponseContext(
+        from ._extensions import TokenResponseContext
+
+        context = TokenResponseContext(
             client=self,
             grant_type=str(data.get("grant_type", "")),
             data=data,
