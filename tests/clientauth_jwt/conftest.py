@@ -25,7 +25,7 @@ from jwskate import Jwk
 import oauth2core
 from oauth2core import OAuth2Client, Registry
 from oauth2core import _plugins as plugins_module
-from oauth2core.testing import registry_from
+from oauth2core.testing import FakeClock, registry_from
 
 PLUGIN = "oauth2core_clientauth_jwt._plugin"
 ISSUER = "https://as.example.com"
@@ -35,25 +35,6 @@ URLS = SimpleNamespace(
     revocation=f"{ISSUER}/oauth/revoke",
     par=f"{ISSUER}/oauth/par",
 )
-
-
-@dataclass
-class FakeClock:
-    """A clock that only moves when told to (the ``oauth2core.Clock`` protocol)."""
-
-    mono: float = 1_000.0
-    wall: float = 1_700_000_000.25
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def time(self) -> float:
-        return self.wall
-
-    def advance(self, seconds: float) -> None:
-        """Move both clocks forward."""
-        self.mono += seconds
-        self.wall += seconds
 
 
 @dataclass(frozen=True)
@@ -113,7 +94,7 @@ def signing_keys(keys: Keys) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(wall=1_700_000_000.25)
 
 
 @pytest.fixture(scope="session")

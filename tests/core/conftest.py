@@ -7,7 +7,6 @@ share is a fixture.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
@@ -16,7 +15,7 @@ import responses
 
 import oauth2core
 from oauth2core import OAuth2Client, Registry
-from oauth2core.testing import registry_from
+from oauth2core.testing import FakeClock, registry_from
 
 ISSUER = "https://as.example.com"
 ENDPOINTS = SimpleNamespace(
@@ -29,25 +28,6 @@ ENDPOINTS = SimpleNamespace(
 )
 CLIENT_ID = "client-1"
 CLIENT_SECRET = "s3cr3t:with%odd+chars"
-
-
-@dataclass
-class FakeClock:
-    """A clock that only moves when told to (the ``oauth2core.Clock`` protocol)."""
-
-    mono: float = 1_000.0
-    wall: float = 1_700_000_000.0
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def time(self) -> float:
-        return self.wall
-
-    def advance(self, seconds: float) -> None:
-        """Move both clocks forward."""
-        self.mono += seconds
-        self.wall += seconds
 
 
 @pytest.fixture

@@ -7,48 +7,17 @@ oauth2core-grants-device``), so nothing here comes from another test folder.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import responses
 
 from oauth2core import OAuth2Client, Registry
-from oauth2core.testing import registry_from
+from oauth2core.testing import FakeClock, FakeSleeper, registry_from
 
 ISSUER = "https://as.example.com"
 TOKEN_ENDPOINT = f"{ISSUER}/oauth/token"
 DEVICE_ENDPOINT = f"{ISSUER}/oauth/device"
-
-
-@dataclass
-class FakeClock:
-    """A clock that only moves when told to (the ``oauth2core.Clock`` protocol)."""
-
-    mono: float = 1_000.0
-    wall: float = 1_700_000_000.0
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def time(self) -> float:
-        return self.wall
-
-    def advance(self, seconds: float) -> None:
-        self.mono += seconds
-        self.wall += seconds
-
-
-@dataclass
-class FakeSleeper:
-    """Advances the fake clock instead of sleeping; records each wait."""
-
-    clock: FakeClock
-    waits: list[float] = field(default_factory=list)
-
-    def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.clock.advance(seconds)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa as rsa_keys
 from jwskate import Jwk
 
 from oauth2core import AuthorizationRequest, AuthorizationResponse, OAuth2Client, Registry
-from oauth2core.testing import registry_from
+from oauth2core.testing import FakeClock, registry_from
 from oauth2core_clientauth_jwt import SigningKey, load_private_key
 
 PLUGINS = ("oauth2core_clientauth_jwt._plugin", "oauth2core_oidc._plugin")
@@ -46,24 +46,6 @@ NOW = 1_700_000_000
 
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-@dataclass
-class FakeClock:
-    """A clock that only moves when told to (the ``oauth2core.Clock`` protocol)."""
-
-    mono: float = 1_000.0
-    wall: float = float(NOW)
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def time(self) -> float:
-        return self.wall
-
-    def advance(self, seconds: float) -> None:
-        self.mono += seconds
-        self.wall += seconds
 
 
 @dataclass(frozen=True)
@@ -186,7 +168,7 @@ class Server:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(wall=float(NOW))
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ from jwskate import Jwk, SignedJwt
 import oauth2core
 from oauth2core import OAuth2Client, Registry
 from oauth2core import _plugins as plugins_module
-from oauth2core.testing import registry_from
+from oauth2core.testing import FakeClock, registry_from
 from oauth2core_tokentype_dpop import DPoPKey
 from oauth2core_tokentype_dpop._nonces import DEFAULT_NONCE_CACHE
 
@@ -43,25 +43,6 @@ URLS = SimpleNamespace(
     other_resource="https://other.example.com/data",
 )
 ALGS = ("ES256", "ES384", "ES512", "RS256", "PS256", "EdDSA")
-
-
-@dataclass
-class FakeClock:
-    """A clock that only moves when told to (the ``oauth2core.Clock`` protocol)."""
-
-    mono: float = 1_000.0
-    wall: float = 1_700_000_000.75
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def time(self) -> float:
-        return self.wall
-
-    def advance(self, seconds: float) -> None:
-        """Move both clocks forward."""
-        self.mono += seconds
-        self.wall += seconds
 
 
 @dataclass(frozen=True)
@@ -101,7 +82,7 @@ def keys() -> dict[str, DPoPKey]:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(wall=1_700_000_000.75)
 
 
 @pytest.fixture
