@@ -24,7 +24,7 @@ from ._authorization import (
     PkceUtils,
     RequestUriParameterAuthorizationRequest,
 )
-from ._client import OAuth2Client
+from ._client import OAuth2Client, json_object
 from ._client_auth import (
     BaseClientAuthenticationMethod,
     ClientSecretBasic,
@@ -191,6 +191,7 @@ __all__ = [
     "build_registry",
     "default_registry",
     "hookimpl",
+    "json_object",
     "oauth2_discovery_document_url",
     "oidc_discovery_document_url",
     "parse_seconds",

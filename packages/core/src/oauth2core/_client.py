@@ -991,12 +991,20 @@ def challenge_param(header: str, name: str) -> str | None:
     return re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else token
 
 
-def json_object(response: requests.Response, invalid: type[InvalidResponse]) -> dict[str, Any]:
-    """The JSON object in ``response``'s body, or ``invalid`` raised with the response."""
+def json_object(
+    response: requests.Response,
+    invalid: type[InvalidResponse],
+    what: str = "the response body",
+) -> dict[str, Any]:
+    """The JSON object in ``response``'s body, or ``invalid`` raised with the response.
+
+    For plugins parsing their endpoints' answers: ``what`` names the body in the message
+    (``"the device authorization response"``); the body itself is never quoted.
+    """
     try:
         body = response.json()
     except ValueError:
-        raise invalid("the response body is not JSON", response) from None
+        raise invalid(f"{what} is not JSON", response) from None
     if not isinstance(body, dict):
-        raise invalid(f"the response body is a JSON {type(body).__name__}, not an object", response)
+        raise invalid(f"{what} is a JSON {type(body).__name__}, not an object", response)
     return body

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from oauth2core import SYSTEM_CLOCK, Clock, Expiring, parse_seconds
+from oauth2core import SYSTEM_CLOCK, Clock, Expiring, json_object, parse_seconds
 
 from ._errors import InvalidBackChannelAuthenticationResponse
 
@@ -70,18 +70,11 @@ class BackChannelAuthenticationResponse(Expiring):
         :raises InvalidBackChannelAuthenticationResponse: not a JSON object, or
             ``auth_req_id`` is missing, or a field has the wrong type.
         """
-        try:
-            fields = response.json()
-        except ValueError:
-            raise InvalidBackChannelAuthenticationResponse(
-                "the backchannel authentication response is not JSON", response
-            ) from None
-        if not isinstance(fields, dict):
-            raise InvalidBackChannelAuthenticationResponse(
-                f"the backchannel authentication response is a JSON {type(fields).__name__}, "
-                "not an object",
-                response,
-            )
+        fields = json_object(
+            response,
+            InvalidBackChannelAuthenticationResponse,
+            "the backchannel authentication response",
+        )
         if "auth_req_id" not in fields:
             raise InvalidBackChannelAuthenticationResponse(
                 "the backchannel authentication response has no auth_req_id", response

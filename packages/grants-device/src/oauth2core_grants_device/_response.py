@@ -6,7 +6,7 @@ import math
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from oauth2core import SYSTEM_CLOCK, Clock, Expiring, parse_seconds
+from oauth2core import SYSTEM_CLOCK, Clock, Expiring, json_object, parse_seconds
 
 from ._errors import InvalidDeviceAuthorizationResponse
 
@@ -98,19 +98,9 @@ class DeviceAuthorizationResponse(Expiring):
         :raises InvalidDeviceAuthorizationResponse: not a JSON object, or a required field
             is missing or has the wrong type.
         """
-        try:
-            fields = response.json()
-        except ValueError:
-            raise InvalidDeviceAuthorizationResponse(
-                "the device authorization response is not JSON", response
-            ) from None
-        if not isinstance(fields, dict):
-            raise InvalidDeviceAuthorizationResponse(
-                f"the device authorization response is a JSON {type(fields).__name__}, "
-                "not an object",
-                response,
-            )
-        fields = dict(fields)
+        fields = json_object(
+            response, InvalidDeviceAuthorizationResponse, "the device authorization response"
+        )
         if "verification_uri" not in fields and "verification_url" in fields:
             fields["verification_uri"] = fields.pop("verification_url")
         for name in ("device_code", "user_code", "verification_uri"):
