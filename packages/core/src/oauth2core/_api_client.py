@@ -307,6 +307,12 @@ class ApiClient:
     answer raises :class:`requests.HTTPError`, as ``response.raise_for_status()`` does.
     Network failures raise requests' own exceptions (``requests.Timeout``...).
 
+    **Threads.** One client may serve many threads; the auth handlers renew their token
+    once for all of them. requests keeps 10 connections per host: for more threads, pass
+    a ``session`` with a larger pool, e.g. one mounting
+    ``requests.adapters.HTTPAdapter(pool_maxsize=32)``, or each request beyond 10 at a
+    time opens a connection and drops it ("Connection pool is full" in urllib3's log).
+
     :param base_url: the root of the API: https (plain http only on loopback, or with
         ``allow_insecure_http``), no query, no fragment, no credentials.
     :param auth: the credentials: a requests auth (a token, an auth handler, a callable)
