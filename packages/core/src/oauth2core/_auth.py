@@ -4,7 +4,8 @@ The hot path (a token that is fresh enough) reads one tuple, compares the clock 
 renewal instant, sets the header and appends a pre-bound response hook: no lock. A
 renewal is single-flight: one thread requests the token, the others wait for its result
 (or its exception). Each request is decided once: the token chosen is attached as is, so
-no request fails on an expiry check made a moment later.
+no request fails on an expiry check made a moment later. Handlers sharing a token store
+renew under the store's lock, one at a time (see :class:`TokenStore`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import requests
 
 from ._clock import SYSTEM_CLOCK
-from ._errors import OAuth2Error
+from ._errors import InvalidGrant, OAuth2Error
 from ._token_store import MemoryTokenStore, TokenStore
 from ._tokens import BearerToken, ExpiredAccessToken
 
@@ -50,6 +51,9 @@ class _State(NamedTuple):
     authorize: Callable[[requests.PreparedRequest], requests.PreparedRequest] | None
     """None for tokens whose header is all there is to set (the common Bearer case)."""
 
+    def __repr__(self) -> str:
+        return f"_State({self.token!r}, renew_at={self.renew_at}, header={self.header!r})"
+
 
 class _Flight:
     """One renewal in progress: the leader's result or exception, for every waiter."""
@@ -79,6 +83,11 @@ def _renewal_kwargs(previous: BearerToken | None, token_kwargs: dict[str, Any]) 
     if previous is None:
         return token_kwargs
     return {**previous.renewal_options(), **token_kwargs}
+
+
+def _same(token: BearerToken, other: BearerToken | None) -> bool:
+    """The same token, also when a persistent store loaded another copy of it."""
+    return token is other or (other is not None and token.access_token == other.access_token)
 
 
 class OAuth2AccessTokenAuth(requests.auth.AuthBase):
@@ -113,6 +122,7 @@ class OAuth2AccessTokenAuth(requests.auth.AuthBase):
         self._lock = threading.Lock()
         self._flight: _Flight | None = None
         self._state: _State | None = None
+        self._refused: InvalidGrant | None = None
         self._hook = self._on_response
         if isinstance(token, str):
             token = BearerToken(token, clock=client.clock)
@@ -178,22 +188,35 @@ class OAuth2AccessTokenAuth(requests.auth.AuthBase):
         return flight.result()
 
     def _obtain(self, current: BearerToken | None) -> _State:
-        """A fresh token: from the store if another holder renewed it, else from the server."""
+        """A fresh token: from the store if another holder renewed it, else from the server.
+
+        The store's lock is held throughout, so the holders of one store renew one at a time.
+        """
+        with self.store.lock(self.store_key):
+            return self._obtain_locked(current)
+
+    def _obtain_locked(self, current: BearerToken | None) -> _State:
         stored = self.store.load(self.store_key)
-        if stored is not None and stored is not current and not self._due(stored):
+        if stored is not None and not _same(stored, current) and not self._due(stored):
             return self._adopt(stored)
-        previous = current if current is not None else stored
+        # The store's token is the latest: its refresh token is the one not yet rotated.
+        previous = stored if stored is not None else current
         try:
             new = self.fetch_token(previous)
         except _NotRenewable as err:
             if previous is not None and not self._expired(previous):
                 return self._adopt(previous, use_until_expiry=True)
             raise NonRenewableTokenError(str(err)) from None
+        except InvalidGrant as err:
+            refused, self._refused = self._refused, None
+            if err is not refused or previous is None:
+                raise
+            return self._adopt_rotated(previous, err)
         if self._expired(new):
             raise ExpiredAccessToken("the server issued an access token that has expired")
         if not self.store.compare_and_swap(self.store_key, stored, new):
             winner = self.store.load(self.store_key)
-            if winner is not None and not self._due(winner):
+            if winner is not None and not _same(winner, stored) and not self._due(winner):
                 return self._adopt(winner)
             self.store.save(self.store_key, new)
         return self._adopt(new)
@@ -208,8 +231,23 @@ class OAuth2AccessTokenAuth(requests.auth.AuthBase):
             raise _NotRenewable("the access token has expired and there is no refresh token")
         return self._refresh(previous)
 
+    def _adopt_rotated(self, refused: BearerToken, error: InvalidGrant) -> _State:
+        """After ``refused`` failed to refresh: the store's token, if another holder rotated it.
+
+        The store is read once, with no loop: anything but another token that has not
+        expired raises ``error`` (RFC 6749 §5.2, §6; RFC 9700 §4.14.2 on rotation).
+        """
+        rotated = self.store.load(self.store_key)
+        if rotated is None or _same(rotated, refused) or self._expired(rotated):
+            raise error
+        return self._adopt(rotated)
+
     def _refresh(self, previous: BearerToken) -> BearerToken:
-        new: BearerToken = self.client.refresh_token(previous, **self.token_kwargs)
+        try:
+            new: BearerToken = self.client.refresh_token(previous, **self.token_kwargs)
+        except InvalidGrant as err:
+            self._refused = err  # a refresh refused, not another grant: see _obtain_locked
+            raise
         if new.refresh_token is None:
             new.refresh_token = previous.refresh_token
         return new
