@@ -85,7 +85,7 @@ def test_bad_documents(registry, change, message):
 
 def test_insecure_endpoint_in_document_is_refused(registry):
     document = {**DOCUMENT, "userinfo_endpoint": "http://as.example.com/userinfo"}
-    with pytest.raises(ValueError, match="https"):
+    with pytest.raises(InvalidDiscoveryDocument, match="https"):  # server input: a typed error
         OAuth2Client.from_discovery_document(document, auth="id", registry=registry)
     client = OAuth2Client.from_discovery_document(
         document, auth="id", registry=registry, allow_insecure_http=True

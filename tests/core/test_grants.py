@@ -13,7 +13,7 @@ from oauth2core import (
     BearerToken,
     ClientSecretBasic,
     FeatureNotInstalled,
-    InvalidTokenResponse,
+    UnexpectedRedirect,
 )
 
 ACCESS = "at-value-123"
@@ -141,10 +141,11 @@ def test_redirects_are_not_followed(client, mock_http, endpoints):
     mock_http.post(
         endpoints.token, status=302, headers={"Location": "https://elsewhere.example.com/token"}
     )
-    with pytest.raises(InvalidTokenResponse, match="302") as excinfo:
+    with pytest.raises(UnexpectedRedirect, match="302") as excinfo:
         client.client_credentials()
     assert excinfo.value.response is not None
     assert excinfo.value.response.status_code == 302
+    assert "elsewhere" not in str(excinfo.value)  # only discovery and JWKS name the target
     assert len(mock_http.calls) == 1
     assert SECRET not in str(excinfo.value)
 

@@ -70,6 +70,8 @@ from ._errors import (
     PluginContractError,
     PluginError,
     PluginLoadError,
+    RequestTimeout,
+    ResponseTooLarge,
     RevocationError,
     ServerError,
     SessionSelectionRequired,
@@ -77,6 +79,7 @@ from ._errors import (
     TemporarilyUnavailable,
     TransportError,
     UnauthorizedClient,
+    UnexpectedRedirect,
     UnsupportedGrantType,
     UnsupportedTokenType,
     UnvalidatedIdToken,
@@ -84,12 +87,14 @@ from ._errors import (
 )
 from ._expiry import Expiring, parse_seconds
 from ._extras import extra_for
+from ._http import DEFAULT_MAX_RESPONSE_SIZE, fetch_document
 from ._polling import (
     BaseTokenEndpointPollingJob,
     BaseTokenEndpointPoolingJob,
     PollingCancelled,
     PollingTimeout,
 )
+from ._retry import RetryPolicy, retry_after
 from ._sentinels import SKIP_ID_TOKEN_VALIDATION
 from ._token_store import MemoryTokenStore, TokenStore
 from ._tokens import (
@@ -110,6 +115,7 @@ if TYPE_CHECKING:
     __version__: str
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "SKIP_ID_TOKEN_VALIDATION",
     "SYSTEM_CLOCK",
     "AccessDenied",
@@ -173,7 +179,10 @@ __all__ = [
     "PollingTimeout",
     "PublicApp",
     "Registry",
+    "RequestTimeout",
     "RequestUriParameterAuthorizationRequest",
+    "ResponseTooLarge",
+    "RetryPolicy",
     "RevocationError",
     "ServerError",
     "SessionSelectionRequired",
@@ -183,6 +192,7 @@ __all__ = [
     "TokenStore",
     "TransportError",
     "UnauthorizedClient",
+    "UnexpectedRedirect",
     "UnsupportedGrantType",
     "UnsupportedTokenType",
     "UnvalidatedIdToken",
@@ -190,12 +200,14 @@ __all__ = [
     "__version__",
     "build_registry",
     "default_registry",
+    "fetch_document",
     "hookimpl",
     "json_object",
     "oauth2_discovery_document_url",
     "oidc_discovery_document_url",
     "parse_seconds",
     "plugins",
+    "retry_after",
     "well_known_uri",
 ]
 

@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 import requests
 
 from ._client import validate_endpoint
+from ._http import NO_AUTH
 
 __all__ = ["ApiClient", "InvalidPathParam"]
 
@@ -263,16 +264,6 @@ def _raise_http_error(response: requests.Response) -> None:
             raise
         shown = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
         raise requests.HTTPError(str(err).replace(url, shown), response=response) from None
-
-
-class _NoAuth(requests.auth.AuthBase):
-    """Leaves the request alone (and keeps requests from applying session or .netrc auth)."""
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        return request
-
-
-_NO_AUTH: Final = _NoAuth()
 
 
 class ApiClient:
@@ -651,7 +642,7 @@ class ApiClient:
                     data=data or {},
                     json=json,
                     params=params or {},
-                    auth=_NO_AUTH,
+                    auth=NO_AUTH,
                     cookies=cookies,
                     hooks=hooks,
                 ),
@@ -672,7 +663,7 @@ class ApiClient:
                 headers=headers,
                 cookies=cookies,
                 files=files,
-                auth=sent_auth,
+                auth=NO_AUTH if sent_auth is None else sent_auth,
                 timeout=timeout,
                 allow_redirects=allow_redirects,
                 proxies=proxies,

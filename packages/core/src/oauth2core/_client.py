@@ -21,15 +21,29 @@ from ._errors import (
     InvalidResponse,
     InvalidTokenResponse,
     MissingEndpointUri,
+    OAuth2Error,
     RevocationError,
     UnvalidatedIdToken,
     UserinfoError,
 )
 from ._extras import extra_for, plugin_method
 from ._flows import send_through, transport_error
+from ._http import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_TIMEOUT,
+    NO_AUTH,
+    TimeoutValue,
+    check_max_response_size,
+    check_timeout,
+    fetch_document,
+    receive,
+)
+from ._retry import RetryPolicy, repeatable
 from ._sentinels import SKIP_ID_TOKEN_VALIDATION, Sentinel
 
 if TYPE_CHECKING:
+    from urllib3.util import Retry
+
     from ._authorization import (
         AuthorizationRequest,
         AuthorizationResponse,
@@ -176,11 +190,21 @@ class OAuth2Client:
     :param metadata: the server metadata this client was built from, kept for later checks
         (``authorization_response_iss_parameter_supported``, supported algorithms).
     :param session: the :class:`requests.Session` to use (a new one by default).
-    :param timeout: seconds to wait for the server on each request.
+    :param timeout: seconds to wait for the server on each request: to connect, then between
+        bytes of the answer; a number, or a ``(connect, read)`` pair. A timeout raises
+        :class:`RequestTimeout`.
+    :param max_response_size: the largest body, in bytes, read from any answer of the
+        server (its endpoints, and the discovery and JWKS documents fetched for this
+        client); a larger one raises :class:`ResponseTooLarge` (default 1 MiB). APIs
+        called with :class:`ApiClient` are not limited.
     :param clock: the clock of the tokens this client obtains (inject one in tests).
     :param allow_insecure_http: WARNING: accept plain-http endpoints on hosts other than
         loopback, where tokens and secrets travel in clear text.
     :param registry: the plugin registry (default: the process registry).
+    :param retry: opt-in retries of the requests that are safe to repeat (discovery, JWKS,
+        introspection, ``client_credentials``; never a code, a refresh or a poll): a number
+        of retries, a :class:`urllib3.util.Retry`, or a :class:`RetryPolicy` (to inject
+        its sleeper). Default None: no retry. See :class:`RetryPolicy`.
     :param options: client options declared by plugins (``dpop_bound_access_tokens=``)
         and keywords claimed by auth coercions (``private_key=``); anything else is a
         :class:`TypeError`.
@@ -206,11 +230,13 @@ class OAuth2Client:
         "introspection_endpoint",
         "issuer",
         "jwks_uri",
+        "max_response_size",
         "metadata",
         "options",
         "pushed_authorization_request_endpoint",
         "redirect_uri",
         "registry",
+        "retry",
         "revocation_endpoint",
         "session",
         "timeout",
@@ -251,10 +277,12 @@ class OAuth2Client:
         code_challenge_method: str | None = "S256",
         metadata: Mapping[str, Any] | None = None,
         session: requests.Session | None = None,
-        timeout: float = 10.0,
+        timeout: TimeoutValue = DEFAULT_TIMEOUT,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         allow_insecure_http: bool = False,
         clock: Clock = SYSTEM_CLOCK,
         registry: Registry | None = None,
+        retry: int | Retry | RetryPolicy | None = None,
         **options: Any,
     ) -> None:
         if registry is None:
@@ -294,8 +322,10 @@ class OAuth2Client:
         self.metadata: Mapping[str, Any] = (
             MappingProxyType(dict(metadata)) if metadata else _EMPTY_MAPPING
         )
-        self.timeout = timeout
+        self.timeout: TimeoutValue = check_timeout(timeout)
+        self.max_response_size: int = check_max_response_size(max_response_size)
         self.clock = clock
+        self.retry = RetryPolicy.coerce(retry, clock=clock)
         client_options, keywords = self._split_constructor_keywords(options)
         self.options: Mapping[str, Any] = (
             MappingProxyType(client_options) if client_options else _EMPTY_MAPPING
@@ -594,9 +624,13 @@ class OAuth2Client:
     ) -> requests.Response:
         """Send a request to one of the server's endpoints through the request flows.
 
-        Client authentication and the registered flows for ``endpoint`` apply; redirects
-        are never followed.
+        Client authentication and the registered flows for ``endpoint`` apply. Every
+        answer is read under :attr:`max_response_size` before a flow sees it.
 
+        :raises UnexpectedRedirect: the endpoint redirected: redirects are never followed,
+            so credentials are sent once, to ``url`` only.
+        :raises ResponseTooLarge: an answer is larger than :attr:`max_response_size`.
+        :raises RequestTimeout: the server did not answer within :attr:`timeout`.
         :raises TransportError: when the request does not complete.
         """
         request = requests.Request(
@@ -604,23 +638,34 @@ class OAuth2Client:
             url,
             data=dict(data) if data else None,
             headers={"Accept": "application/json"},
-            auth=auth,
+            auth=NO_AUTH if auth is None else auth,  # client auth comes from the flows
         )
         prepared = self.session.prepare_request(request)
         from ._extensions import FlowContext
 
         context = FlowContext(endpoint, self, options or {}, data)
         settings = self.session.merge_environment_settings(url, {}, None, None, None)
+        settings["stream"] = True  # read under the size cap by receive()
+        timeout, limit = self.timeout, self.max_response_size
 
         def transmit(wire: requests.PreparedRequest) -> requests.Response:
             try:
-                return self.session.send(
-                    wire, timeout=self.timeout, allow_redirects=False, **settings
+                response = self.session.send(
+                    wire, timeout=timeout, allow_redirects=False, **settings
                 )
+                return receive(response, endpoint, limit)
             except requests.RequestException as err:
-                raise transport_error(err, wire) from err
+                raise transport_error(err, wire, endpoint=endpoint, timeout=timeout) from err
 
-        return send_through(transmit, self.registry.flows_for(endpoint), prepared, context)
+        flows = self.registry.flows_for(endpoint)
+        if self.retry is None or not repeatable(endpoint, data):
+            return send_through(transmit, flows, prepared, context)
+        return self.retry.call(  # each attempt passes through every flow again
+            lambda: send_through(transmit, flows, prepared.copy(), context),
+            endpoint=endpoint,
+            method=method,
+            url=url,
+        )
 
     def _token_from(
         self,
@@ -677,7 +722,7 @@ class OAuth2Client:
         """
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             body = None
         if isinstance(body, dict) and isinstance(body.get("error"), str) and body["error"]:
             description = body.get("error_description")
@@ -845,6 +890,12 @@ class OAuth2Client:
             value = discovery.get(key)
             if value is not None and not isinstance(value, str):
                 raise InvalidDiscoveryDocument(f"{key} in the server metadata is not a string")
+            if value is not None and key not in kwargs:  # a server's bad URL is not a ValueError
+                insecure = kwargs.get("allow_insecure_http") is True
+                try:
+                    validate_endpoint(key, value, allow_insecure_http=insecure)
+                except ValueError as err:
+                    raise InvalidDiscoveryDocument(f"in the server metadata, {err}") from None
             if value is not None:
                 settings[key] = value
         token_endpoint = settings.pop("token_endpoint", None)
@@ -862,17 +913,29 @@ class OAuth2Client:
         *,
         auth: AuthLike = None,
         session: requests.Session | None = None,
-        timeout: float = 10.0,
+        timeout: TimeoutValue = DEFAULT_TIMEOUT,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         allow_insecure_http: bool = False,
+        retry: int | Retry | RetryPolicy | None = None,
         **kwargs: Any,
     ) -> OAuth2Client:
         """Fetch server metadata and build a client from it.
 
+        A redirect is not followed, as for every request to the server (the target could
+        be plain http, or another host than the one configured): the error names the
+        target, so that the URL can be corrected.
+
         :param url: the metadata URL; default ``<issuer>/.well-known/openid-configuration``.
             For RFC 8414 metadata use :func:`oauth2_discovery_document_url`.
         :param issuer: the expected issuer (checked against the document).
+        :param timeout: and ``max_response_size``: apply to this fetch and to the client.
+        :param retry: the :class:`RetryPolicy` of this fetch (discovery is safe to repeat),
+            handed on to the client. Default None: no retry.
         :raises InvalidDiscoveryDocument: the fetch failed or the document is unusable.
-        :raises TransportError: the request did not complete.
+        :raises UnexpectedRedirect: the metadata URL redirected.
+        :raises ResponseTooLarge: the document is larger than ``max_response_size``.
+        :raises TransportError: the request did not complete (:class:`RequestTimeout`: in
+            time).
         """
         if url is None:
             if issuer is None:
@@ -881,12 +944,28 @@ class OAuth2Client:
         validate_endpoint("discovery url", url, allow_insecure_http=allow_insecure_http)
         owner = session is None
         http = requests.Session() if session is None else session
+        policy = RetryPolicy.coerce(retry, clock=kwargs.get("clock", SYSTEM_CLOCK))
+        document_url = url
+
+        def fetch() -> requests.Response:
+            return fetch_document(
+                document_url,
+                endpoint="discovery",
+                session=http,
+                timeout=timeout,
+                max_response_size=max_response_size,
+                headers={"Accept": "application/json"},
+            )
+
         try:
-            response = http.get(url, headers={"Accept": "application/json"}, timeout=timeout)
-        except requests.RequestException as err:
+            if policy is None:
+                response = fetch()
+            else:
+                response = policy.call(fetch, endpoint="discovery", method="GET", url=url)
+        except OAuth2Error:
             if owner:
                 http.close()
-            raise transport_error(err, err.request) from err
+            raise
         if response.status_code != 200:
             if owner:
                 http.close()
@@ -901,12 +980,16 @@ class OAuth2Client:
                 auth=auth,
                 session=http,
                 timeout=timeout,
+                max_response_size=max_response_size,
                 allow_insecure_http=allow_insecure_http,
+                retry=policy,
                 **kwargs,
             )
-        except BaseException:
+        except BaseException as err:
             if owner:
                 http.close()
+            if isinstance(err, InvalidDiscoveryDocument) and err.response is None:
+                err.response = response  # the document this response carried is unusable
             raise
         client._owns_session = owner
         return client
@@ -980,10 +1063,19 @@ class OAuth2Client:
         return f"OAuth2Client(token_endpoint={self.token_endpoint!r}, auth={self.auth!r})"
 
 
+_TCHARS = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+"""An HTTP ``token`` (RFC 9110 §5.6.2)."""
+
+
 def challenge_param(header: str, name: str) -> str | None:
-    """The value of auth-param ``name`` in a ``WWW-Authenticate`` header, or None."""
+    """The value of auth-param ``name`` in a ``WWW-Authenticate`` header, or None.
+
+    The value is a token or a quoted string (RFC 9110 §11.2); anything else (an unclosed
+    quote, stray characters) is not a value.
+    """
     match = re.search(
-        rf'(?:^|[\s,]){re.escape(name)}\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))', header
+        rf'(?:^|[\s,]){re.escape(name)}\s*=\s*(?:"((?:[^"\\]|\\.)*)"|({_TCHARS}))(?=$|[\s,])',
+        header,
     )
     if match is None:
         return None
@@ -1003,7 +1095,7 @@ def json_object(
     """
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
         raise invalid(f"{what} is not JSON", response) from None
     if not isinstance(body, dict):
         raise invalid(f"{what} is a JSON {type(body).__name__}, not an object", response)

@@ -16,11 +16,14 @@ argument) are plain :class:`TypeError` / :class:`ValueError`.
     ├── ConfigurationError            inconsistent client configuration
     │   └── MissingEndpointUri        (also AttributeError) the endpoint is not configured
     ├── TransportError                (also requests.RequestException) the request did not complete
+    │   └── RequestTimeout            (also requests.Timeout, TimeoutError) no answer in time
     ├── PollingCancelled              a polling job's cancel event was set
     ├── PollingTimeout                (also TimeoutError) a polling job's timeout passed
     ├── InvalidResponse               a malformed response (not JSON, missing fields, wrong types)
     │   ├── InvalidTokenResponse
-    │   └── InvalidDiscoveryDocument
+    │   ├── InvalidDiscoveryDocument
+    │   ├── ResponseTooLarge          the body is over the client's ``max_response_size``
+    │   └── UnexpectedRedirect        a server endpoint redirected (never followed)
     ├── UnvalidatedIdToken            an id_token arrived and no plugin can validate it
     ├── AuthorizationResponseError    the authorization redirect carries an ``error``
     │   └── InteractionRequired ── LoginRequired, AccountSelectionRequired,
@@ -43,6 +46,8 @@ Errors never carry a secret in their message or ``repr``: a response is kept as 
 """
 
 from __future__ import annotations
+
+from typing import Any, ClassVar
 
 import requests
 
@@ -79,6 +84,8 @@ __all__ = [
     "PluginContractError",
     "PluginError",
     "PluginLoadError",
+    "RequestTimeout",
+    "ResponseTooLarge",
     "RevocationError",
     "ServerError",
     "SessionSelectionRequired",
@@ -86,6 +93,7 @@ __all__ = [
     "TemporarilyUnavailable",
     "TransportError",
     "UnauthorizedClient",
+    "UnexpectedRedirect",
     "UnsupportedGrantType",
     "UnsupportedTokenType",
     "UnvalidatedIdToken",
@@ -101,9 +109,28 @@ class OAuth2Error(Exception):
         """True when the same request may succeed later; False for permanent failures."""
         return False
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as message and attributes: constructors here take other arguments."""
+        return _unpickle, (type(self), self.args), self.__dict__
+
+
+def _unpickle(cls: type[OAuth2Error], args: tuple[Any, ...]) -> OAuth2Error:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
 
 def _transient_status(status_code: int) -> bool:
     return status_code >= 500 or status_code == 429
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    """``Retry-After`` in seconds on a 429 or 503 (RFC 9110 §10.2.3), else None."""
+    if response is None or response.status_code not in (429, 503):
+        return None
+    from ._retry import retry_after  # the one parser; _retry imports this module
+
+    return retry_after(response)
 
 
 class PluginError(OAuth2Error):
@@ -209,18 +236,47 @@ class TransportError(OAuth2Error, requests.RequestException):
 
     :ivar transient: True when repeating the request later may succeed (timeouts,
         refused or reset connections); False for permanent faults (TLS, invalid URL).
+    :ivar endpoint: the endpoint called (``"token"``, ``"discovery"``...), when known.
     """
 
     def __init__(
-        self, message: str, *, transient: bool, request: requests.PreparedRequest | None = None
+        self,
+        message: str,
+        *,
+        transient: bool,
+        request: requests.PreparedRequest | None = None,
+        endpoint: str | None = None,
     ) -> None:
         super().__init__(message, request=request)
         self._transient = transient
+        self.endpoint = endpoint
 
     @property
     def transient(self) -> bool:
         """True for timeouts and refused or reset connections; False for TLS or URL faults."""
         return self._transient
+
+
+class RequestTimeout(TransportError, requests.Timeout, TimeoutError):
+    """The server did not accept the connection or answer within the client's ``timeout``.
+
+    Also a :class:`requests.Timeout` and a builtin :class:`TimeoutError`, so that code
+    written for plain requests, or for timeouts in general, catches it. Always transient.
+
+    :ivar timeout: the limit that passed, in seconds (the connect or the read part of a
+        ``(connect, read)`` timeout).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        timeout: float | None,
+        request: requests.PreparedRequest | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        super().__init__(message, transient=True, request=request, endpoint=endpoint)
+        self.timeout = timeout
 
 
 class InvalidResponse(OAuth2Error):
@@ -238,6 +294,11 @@ class InvalidResponse(OAuth2Error):
         """True when the server failed (5xx) or asked to slow down (429)."""
         return self.response is not None and _transient_status(self.response.status_code)
 
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asks to wait before trying again (``Retry-After`` on 429, 503)."""
+        return _retry_after(self.response)
+
 
 class InvalidTokenResponse(InvalidResponse):
     """The token endpoint answered with something that is not a valid token response."""
@@ -245,6 +306,52 @@ class InvalidTokenResponse(InvalidResponse):
 
 class InvalidDiscoveryDocument(InvalidResponse):
     """Server metadata that cannot be used: not a JSON object, a wrong issuer, bad endpoints."""
+
+
+class ResponseTooLarge(InvalidResponse):
+    """The server's answer is larger than the client's ``max_response_size``.
+
+    Reading stopped at the limit and the connection was closed, so a hostile or broken
+    server cannot make the client hold an unbounded body. The ``response`` keeps its status
+    and headers; its body is empty.
+
+    :ivar endpoint: the endpoint called (``"token"``, ``"jwks"``...).
+    :ivar limit: the limit, in bytes.
+    """
+
+    def __init__(self, endpoint: str, limit: int, response: requests.Response) -> None:
+        super().__init__(
+            f"the {endpoint} endpoint answered with more than {limit} bytes "
+            "(the client's max_response_size)",
+            response,
+        )
+        self.endpoint = endpoint
+        self.limit = limit
+
+
+class UnexpectedRedirect(InvalidResponse):
+    """A server endpoint answered with a redirect (3xx), which oauth2core never follows.
+
+    Following it would send the request, and the credentials in it, to a URL nobody
+    configured, possibly over plain http. For the endpoints that carry no secret
+    (discovery, JWKS) the message names the target (without its query), so the configured
+    URL can be fixed.
+
+    :ivar endpoint: the endpoint called.
+    :ivar location: the ``Location`` header, or None.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        response: requests.Response,
+        *,
+        endpoint: str,
+        location: str | None,
+    ) -> None:
+        super().__init__(message, response)
+        self.endpoint = endpoint
+        self.location = location
 
 
 class UnvalidatedIdToken(OAuth2Error):
@@ -289,6 +396,11 @@ class AuthorizationResponseError(OAuth2Error):
         self.error_uri = error_uri
         detail = f": {error_description}" if error_description else ""
         super().__init__(f"{error}{detail}")
+
+    @property
+    def transient(self) -> bool:
+        """True for ``server_error`` and ``temporarily_unavailable`` (RFC 6749 §4.1.2.1)."""
+        return self.error in ("server_error", "temporarily_unavailable")
 
 
 class InteractionRequired(AuthorizationResponseError):
@@ -359,6 +471,11 @@ class EndpointError(OAuth2Error):
     :ivar status_code: the HTTP status code, or None without a response.
     """
 
+    code_transient: ClassVar[bool | None] = None
+    """True for a class whose ``error`` code says that the same request may succeed later
+    (``slow_down``, ``server_error``); None lets the HTTP status decide (5xx and 429:
+    transient; a 4xx such as ``invalid_grant`` or ``invalid_client``: permanent)."""
+
     def __init__(
         self,
         response: requests.Response | None,
@@ -381,8 +498,15 @@ class EndpointError(OAuth2Error):
 
     @property
     def transient(self) -> bool:
-        """True when the server failed (5xx) or asked to slow down (429)."""
+        """What the code says (:attr:`code_transient`), else True on 5xx and 429."""
+        if self.code_transient is not None:
+            return self.code_transient
         return self.status_code is not None and _transient_status(self.status_code)
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asks to wait before trying again (``Retry-After`` on 429, 503)."""
+        return _retry_after(self.response)
 
 
 class InvalidRequest(EndpointError):
@@ -418,29 +542,27 @@ class AccessDenied(EndpointError):
 
 
 class ServerError(EndpointError):
-    """``server_error``: the server met an unexpected condition."""
+    """``server_error``: the server met an unexpected condition; transient."""
 
-    @property
-    def transient(self) -> bool:
-        """Always True: a server error may go away."""
-        return True
+    code_transient = True
 
 
 class TemporarilyUnavailable(EndpointError):
-    """``temporarily_unavailable``: the server is overloaded or under maintenance."""
+    """``temporarily_unavailable``: the server is overloaded or under maintenance; transient."""
 
-    @property
-    def transient(self) -> bool:
-        """Always True: the condition is temporary by definition."""
-        return True
+    code_transient = True
 
 
 class AuthorizationPending(EndpointError):
-    """``authorization_pending``: the user has not yet completed the authorization."""
+    """``authorization_pending``: the user has not yet completed the authorization; transient."""
+
+    code_transient = True
 
 
 class SlowDown(EndpointError):
-    """``slow_down``: polling too fast; increase the interval (RFC 8628 §3.5)."""
+    """``slow_down``: polling too fast; increase the interval (RFC 8628 §3.5); transient."""
+
+    code_transient = True
 
 
 class ExpiredToken(EndpointError):

@@ -10,8 +10,9 @@ from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import requests
+from urllib3.exceptions import ReadTimeoutError
 
-from ._errors import PluginContractError, TransportError
+from ._errors import PluginContractError, RequestTimeout, TransportError
 
 if TYPE_CHECKING:
     from ._extensions import FlowContext, RequestFlow
@@ -75,13 +76,76 @@ def send_through(
         wire.close()  # when send() raises, the flows are closed now, not at garbage collection
 
 
-def transport_error(err: requests.RequestException, request: Any) -> TransportError:
-    """Wrap a requests failure; timeouts and connection failures are transient."""
-    transient = isinstance(err, requests.Timeout | requests.ConnectionError) and not isinstance(
-        err, requests.exceptions.SSLError
+def transport_error(
+    err: requests.RequestException,
+    request: Any,
+    *,
+    endpoint: str | None = None,
+    timeout: float | tuple[float, float] | None = None,
+) -> TransportError:
+    """Wrap a requests failure in the error tree, naming the endpoint and never the URL.
+
+    Timeouts become :class:`RequestTimeout`; ``transient`` says whether the same request
+    may succeed later (see :data:`TRANSIENT_FAILURES`).
+    """
+    where = f"the {endpoint} endpoint" if endpoint else "the server"
+    if not isinstance(request, requests.PreparedRequest):
+        request = None
+    timed_out = _timeout_phase(err)
+    if timed_out is not None:
+        limit = _timeout_part(timeout, timed_out)
+        within = f" within {limit:g} s" if limit is not None else ""
+        verb = "could not be reached" if timed_out == "connect" else "did not answer"
+        kind = type(err).__name__ if isinstance(err, requests.Timeout) else "ReadTimeout"
+        return RequestTimeout(
+            f"{where} {verb}{within} ({kind})",
+            timeout=limit,
+            request=request,
+            endpoint=endpoint,
+        )
+    transient = isinstance(err, TRANSIENT_FAILURES) and not isinstance(err, PERMANENT_FAILURES)
+    return TransportError(
+        f"the request to {where} failed ({type(err).__name__})",
+        transient=transient,
+        request=request,
+        endpoint=endpoint,
     )
-    kind = type(err).__name__
-    return TransportError(f"request failed ({kind})", transient=transient, request=request)
+
+
+TRANSIENT_FAILURES: tuple[type[requests.RequestException], ...] = (
+    requests.Timeout,
+    requests.ConnectionError,  # refused, reset, DNS failure, proxy unreachable
+    requests.exceptions.ChunkedEncodingError,  # the connection broke in the middle of the body
+    requests.exceptions.RetryError,  # the session's own urllib3 retries ran out
+)
+"""Failures after which the same request may succeed later."""
+
+PERMANENT_FAILURES: tuple[type[requests.RequestException], ...] = (
+    requests.exceptions.SSLError,  # a certificate or TLS configuration fault
+)
+"""Subclasses of :data:`TRANSIENT_FAILURES` that are not transient. Everything else
+(invalid URL or header, too many redirects, a body that does not decode) is permanent."""
+
+
+def _timeout_phase(err: requests.RequestException) -> str | None:
+    """``"connect"`` or ``"read"`` (any other Timeout), or None if ``err`` is no timeout."""
+    if isinstance(err, requests.ConnectTimeout):
+        return "connect"
+    if isinstance(err, requests.Timeout):
+        return "read"
+    # requests raises a ConnectionError, not a ReadTimeout, for a read timeout while a
+    # streamed body is read
+    if isinstance(err, requests.ConnectionError) and any(
+        isinstance(arg, ReadTimeoutError) for arg in err.args
+    ):
+        return "read"
+    return None
+
+
+def _timeout_part(timeout: float | tuple[float, float] | None, phase: str) -> float | None:
+    if isinstance(timeout, tuple):
+        return timeout[0] if phase == "connect" else timeout[1]
+    return timeout
 
 
 class FlowAuth(requests.auth.AuthBase):

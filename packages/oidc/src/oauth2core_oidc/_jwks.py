@@ -10,13 +10,21 @@ from urllib.parse import urlsplit
 
 import requests
 
-from oauth2core import SYSTEM_CLOCK, Clock, TransportError
+from oauth2core import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    SYSTEM_CLOCK,
+    Clock,
+    RetryPolicy,
+    fetch_document,
+)
 from oauth2core_clientauth_jwt import InvalidKey, VerificationKey, load_public_key
 
 from ._errors import InvalidJwksResponse, JwtValidationError, ValidationCode
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from urllib3.util import Retry
 
 __all__ = ["DEFAULT_JWKS_REFRESH_INTERVAL", "DEFAULT_JWKS_TTL", "Jwks"]
 
@@ -78,12 +86,16 @@ class Jwks:
     :param uri: the JWKS URL (https, or http on loopback).
     :param keys: static keys, instead of ``uri``.
     :param session: the :class:`requests.Session` to fetch with (a new one per fetch by default).
-    :param timeout: seconds to wait for the server.
+    :param timeout: seconds to wait for the server (or a ``(connect, read)`` pair).
+    :param max_response_size: the largest JWK Set read, in bytes; a larger one raises
+        :class:`~oauth2core.ResponseTooLarge`. The cache of a client uses the client's.
     :param clock: the clock of the cache (its monotonic time); inject one in tests.
     :param ttl: seconds a fetched set is used before the next use fetches it again.
     :param refresh_interval: minimum seconds between two fetches caused by an unknown ``kid``.
     :param allow_insecure_http: WARNING: accept a plain-http ``uri`` on other hosts than
         loopback, where the keys can be replaced in transit.
+    :param retry: the :class:`~oauth2core.RetryPolicy` of the fetches (a JWKS fetch is safe
+        to repeat); the cache of a client uses the client's. Default None: no retry.
     """
 
     __slots__ = (
@@ -92,7 +104,9 @@ class Jwks:
         "_fetched_at",
         "_generation",
         "_lock",
+        "_max_response_size",
         "_refresh_interval",
+        "_retry",
         "_session",
         "_timeout",
         "_ttl",
@@ -105,11 +119,13 @@ class Jwks:
         *,
         keys: object = None,
         session: requests.Session | None = None,
-        timeout: float = 10.0,
+        timeout: float | tuple[float, float] = 10.0,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         clock: Clock = SYSTEM_CLOCK,
         ttl: float = DEFAULT_JWKS_TTL,
         refresh_interval: float = DEFAULT_JWKS_REFRESH_INTERVAL,
         allow_insecure_http: bool = False,
+        retry: int | Retry | RetryPolicy | None = None,
     ) -> None:
         if (uri is None) == (keys is None):
             raise TypeError("pass the JWKS uri= or static keys=, not both")
@@ -117,7 +133,9 @@ class Jwks:
         self._allow_insecure_http = allow_insecure_http
         self._session = session
         self._timeout = timeout
+        self._max_response_size = max_response_size
         self._clock = clock
+        self._retry = RetryPolicy.coerce(retry, clock=clock)
         self._ttl = float(ttl)
         self._refresh_interval = float(refresh_interval)
         self._lock = threading.Lock()
@@ -140,6 +158,8 @@ class Jwks:
         """Fetch the set now (no-op for a static set).
 
         :raises InvalidJwksResponse: the server did not answer with a JWK Set.
+        :raises UnexpectedRedirect: the JWKS URL redirected (never followed).
+        :raises ResponseTooLarge: the set is larger than ``max_response_size``.
         :raises TransportError: the request did not complete.
         """
         if self._uri is not None:
@@ -204,14 +224,19 @@ class Jwks:
         """GET the set; the caller holds the lock."""
         uri = self._uri
         assert uri is not None  # noqa: S101 - only called for a remote set
-        response = self._get(uri)
+        if self._retry is None:
+            response = self._get(uri)
+        else:
+            response = self._retry.call(
+                lambda: self._get(uri), endpoint="jwks", method="GET", url=uri
+            )
         if response.status_code != 200:
             raise InvalidJwksResponse(
                 f"the JWKS endpoint answered HTTP {response.status_code}", response
             )
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             raise InvalidJwksResponse("the JWKS response is not JSON", response) from None
         keys = body.get("keys") if isinstance(body, dict) else None
         if not isinstance(keys, list) or not all(isinstance(k, dict) for k in keys):
@@ -222,25 +247,14 @@ class Jwks:
         self._fetched_at = self._clock.monotonic()
 
     def _get(self, uri: str) -> requests.Response:
-        headers = {"Accept": "application/json, application/jwk-set+json"}
-        try:
-            if self._session is not None:
-                return self._session.get(
-                    uri, headers=headers, timeout=self._timeout, allow_redirects=False
-                )
-            with requests.Session() as session:
-                return session.get(
-                    uri, headers=headers, timeout=self._timeout, allow_redirects=False
-                )
-        except requests.RequestException as err:
-            transient = isinstance(err, requests.Timeout | requests.ConnectionError) and not (
-                isinstance(err, requests.exceptions.SSLError)
-            )
-            raise TransportError(
-                f"the JWKS request failed ({type(err).__name__})",
-                transient=transient,
-                request=err.request if isinstance(err.request, requests.PreparedRequest) else None,
-            ) from err
+        return fetch_document(
+            uri,
+            endpoint="jwks",
+            session=self._session,
+            timeout=self._timeout,
+            max_response_size=self._max_response_size,
+            headers={"Accept": "application/json, application/jwk-set+json"},
+        )
 
 
 class _Generation:

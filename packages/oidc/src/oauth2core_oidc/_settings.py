@@ -198,8 +198,10 @@ def server_keys(client: OAuth2Client) -> Jwks:
                 uri,
                 session=client.session,
                 timeout=client.timeout,
+                max_response_size=client.max_response_size,
                 clock=client.clock,
                 allow_insecure_http=client.allow_insecure_http,
+                retry=client.retry,
             )
         state.jwks = jwks
     return jwks
@@ -216,8 +218,10 @@ def _discovered_jwks_uri(client: OAuth2Client) -> str:
         issuer=issuer,
         session=client.session,
         timeout=client.timeout,
+        max_response_size=client.max_response_size,
         allow_insecure_http=client.allow_insecure_http,
         registry=client.registry,
+        retry=client.retry,
     )
     if discovered.jwks_uri is None:
         raise ConfigurationError(f"the discovery document of {issuer!r} has no jwks_uri")

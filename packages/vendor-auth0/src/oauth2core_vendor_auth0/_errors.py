@@ -13,13 +13,10 @@ Light: the entry point imports this module to register the ``too_many_requests``
 
 from __future__ import annotations
 
-import calendar
-import email.utils
-import math
-
 import requests
 
-from oauth2core import SYSTEM_CLOCK, EndpointError, OAuth2Error
+from oauth2core import EndpointError, OAuth2Error
+from oauth2core import retry_after as _retry_after
 
 __all__ = [
     "Auth0ManagementApiError",
@@ -30,52 +27,15 @@ __all__ = [
 ]
 
 
-def _http_date(value: str) -> float | None:
-    """The POSIX time of an HTTP-date (RFC 9110 §5.6.7), or None."""
-    parsed = email.utils.parsedate_tz(value)
-    if parsed is None:
-        return None
-    offset = parsed[9] or 0  # HTTP-dates are in GMT
-    try:
-        return float(calendar.timegm((*parsed[:6], 0, 1, -1)) - offset)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _seconds(value: str) -> float | None:
-    text = value.strip()
-    if text.isdigit():  # delta-seconds
-        return float(int(text))
-    return None
-
-
 def retry_after(response: requests.Response | None) -> float | None:
     """How many seconds to wait before trying again, as the server says; None if it does not.
 
     ``Retry-After`` (RFC 9110 §10.2.3) in delta-seconds or as an HTTP-date; without it,
     Auth0's ``X-RateLimit-Reset`` (the POSIX time at which the limit resets). Dates are
     compared with the response's ``Date`` header, else with the system clock; a moment in
-    the past gives 0.
+    the past gives 0. Core's :func:`oauth2core.retry_after` parses both.
     """
-    if response is None:
-        return None
-    headers = response.headers
-    value = headers.get("Retry-After")
-    if value is not None:
-        seconds = _seconds(value)
-        if seconds is not None:
-            return seconds
-        target = _http_date(value)
-    else:
-        reset = headers.get("X-RateLimit-Reset")
-        target = _seconds(reset) if reset is not None else None
-    if target is None:
-        return None
-    date = headers.get("Date")
-    now = _http_date(date) if date is not None else None
-    if now is None:
-        now = SYSTEM_CLOCK.time()
-    return float(max(0, math.ceil(target - now)))
+    return _retry_after(response, reset_header="X-RateLimit-Reset")
 
 
 class TooManyRequests(EndpointError):
