@@ -301,7 +301,7 @@ def _to_jwk(key: object, password: bytes | str | None) -> Jwk:
         if data.startswith(b"{"):
             try:
                 parsed = json.loads(data)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
                 parsed = None
             if isinstance(parsed, dict):
                 return _parse_dict(parsed)

@@ -320,6 +320,8 @@ class AuthorizationRequest:
         code = params.pop("code", None)
         if not code:
             raise MissingAuthCode("the callback has no code")
+        for name in _REQUEST_FIELDS.intersection(params):  # RFC 6749 §4.1.2: ignored
+            del params[name]  # the request's own values, never the callback's
         return AuthorizationResponse(
             code,
             state=received_state,
@@ -340,7 +342,7 @@ class AuthorizationRequest:
             return
         if received is None:
             raise MismatchingState("the callback has no state", expected=self.state, received=None)
-        if not hmac.compare_digest(received.encode(), self.state.encode()):
+        if not hmac.compare_digest(_utf8(received), _utf8(self.state)):
             raise MismatchingState(
                 "the callback state does not match the request's state",
                 expected=self.state,
@@ -421,6 +423,17 @@ class RequestUriParameterAuthorizationRequest:
         validated = self.pushed.validate_callback(response)
         validated.options = self._options
         return validated
+
+
+_REQUEST_FIELDS = frozenset(
+    {"issuer", "redirect_uri", "code_verifier", "nonce", "max_age", "acr_values", "options"}
+)
+"""AuthorizationResponse fields that come from the request, not from the callback."""
+
+
+def _utf8(text: str) -> bytes:
+    """``text`` as bytes to compare, lone surrogates (from a form decoder) included."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _json(value: object) -> str | None:
@@ -517,6 +530,9 @@ class AuthorizationRequestSerializer:
             client_id = fields.pop("client_id")
         except (ValueError, KeyError) as err:
             raise ValueError("not a serialized authorization request") from err
-        return AuthorizationRequest(
-            endpoint, client_id, registry=self.registry, **fields, **extra, **options
-        )
+        try:
+            return AuthorizationRequest(
+                endpoint, client_id, registry=self.registry, **fields, **extra, **options
+            )
+        except (TypeError, ValueError) as err:
+            raise ValueError("not a serialized authorization request") from err

@@ -24,7 +24,7 @@ def unpack(text: str) -> dict[str, Any]:
     try:
         padded = text + "=" * (-len(text) % 4)
         value = json.loads(zlib.decompress(base64.urlsafe_b64decode(padded)))
-    except (ValueError, zlib.error, TypeError) as err:
+    except (ValueError, zlib.error, TypeError, RecursionError) as err:
         raise ValueError("not a serialized object") from err
     if not isinstance(value, dict):
         raise ValueError("not a serialized object")

@@ -32,10 +32,28 @@ def parse_seconds(name: str, value: object, *, positive: bool = False) -> float:
             raise ValueError(f"{name} is not a number") from None
     if not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    try:
+        value = float(value)
+    except OverflowError:  # an int past the float range (JSON numbers have no bound)
+        raise ValueError(f"{name} must be a finite number of seconds") from None
     if not math.isfinite(value) or value < 0 or (positive and value == 0):
         kind = "positive" if positive else "non-negative"
         raise ValueError(f"{name} must be a finite, {kind} number of seconds")
-    return float(value)
+    return value
+
+
+_LAST_INSTANT = 253_402_214_400.0
+"""9999-12-31T00:00:00Z: later instants may not survive a float round trip (serializers)."""
+
+
+def _instant(name: str, timestamp: float) -> datetime:
+    """An aware datetime, or ValueError past what datetime holds (year 9999)."""
+    if timestamp >= _LAST_INSTANT:
+        raise ValueError(f"{name} is out of the range of dates")
+    try:
+        return datetime.fromtimestamp(timestamp, tz=UTC)
+    except (OverflowError, OSError, ValueError):  # which one depends on the platform
+        raise ValueError(f"{name} is out of the range of dates") from None
 
 
 class Expiring:
@@ -66,11 +84,11 @@ class Expiring:
             raise TypeError("pass expires_in or expires_at, not both")
         if expires_in is not None:
             remaining = parse_seconds("expires_in", expires_in)
-            self.expires_at = datetime.fromtimestamp(clock.time() + remaining, tz=UTC)
+            self.expires_at = _instant("expires_in", clock.time() + remaining)
             self._deadline = clock.monotonic() + remaining
         elif expires_at is not None:
             if not isinstance(expires_at, datetime):
-                expires_at = datetime.fromtimestamp(parse_seconds("expires_at", expires_at), tz=UTC)
+                expires_at = _instant("expires_at", parse_seconds("expires_at", expires_at))
             if expires_at.tzinfo is None:
                 raise ValueError("expires_at must be timezone-aware")
             self.expires_at = expires_at

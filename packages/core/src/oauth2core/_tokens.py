@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -58,6 +59,7 @@ class BearerToken(Expiring, requests.auth.AuthBase):
 
     def __init__(
         self,
+        /,  # a response field named "self" is an extra field like any other
         access_token: str,
         *,
         expires_in: int | float | str | None = None,
@@ -185,6 +187,10 @@ def issued_from_response(fields: Mapping[str, Any], context: TokenResponseContex
     return _from_response(IssuedToken, fields, context)
 
 
+_VSCHARS = re.compile(r"[\x20-\x7e]*")
+"""What an access or refresh token may hold: it is sent in headers and forms."""
+
+
 def _from_response(
     cls: type[BearerToken], fields: Mapping[str, Any], context: TokenResponseContext
 ) -> BearerToken:
@@ -193,6 +199,13 @@ def _from_response(
     # counts only without ``expires_in`` (RFC 6749 §5.1 defines the latter).
     moved = ("clock", "expires_at") if "expires_in" in fields else ("clock",)
     reserved = {name: fields.pop(name) for name in moved if name in fields}
+    for name in ("access_token", "refresh_token"):  # RFC 6749 §A.12, §A.17: 1*VSCHAR
+        value = fields.get(name)
+        if isinstance(value, str) and not _VSCHARS.fullmatch(value):
+            raise InvalidTokenResponse(
+                f"the {name} has characters outside %x20-7E (RFC 6749 Appendix A)",
+                context.response,
+            )
     clock = getattr(context.client, "clock", None)
     try:
         token = cls(**fields) if clock is None else cls(**fields, clock=clock)
@@ -241,6 +254,7 @@ class TokenSerializer:
         """
         fields = token.as_dict()
         fields.pop("expires_in", None)
+        fields.pop("expires_at", None)  # a server's own, ignored next to expires_in: not kept
         if token.expires_at is not None:
             fields["expires_at"] = token.expires_at.timestamp()
         return fields
@@ -258,4 +272,11 @@ class TokenSerializer:
         cls = self.classes.get(token_type.lower())
         if cls is None:
             raise ValueError(f"no token class for token_type {token_type!r}")
-        return cls(**fields)
+        # a response field named like a keyword is an extra field, as in _from_response
+        kept = {"clock": fields.pop("clock")} if "clock" in fields else {}
+        try:
+            token = cls(**fields)
+        except (TypeError, ValueError, OverflowError) as err:
+            raise ValueError(f"not a serialized token ({type(err).__name__})") from err
+        token.extra.update(kept)
+        return token

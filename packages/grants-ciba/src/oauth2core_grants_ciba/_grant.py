@@ -176,7 +176,7 @@ def _raise_for_error_body(client: OAuth2Client, response: requests.Response) -> 
     """An error body sent with 200 is still an error."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON (or nested too deep): parsed next
         return
     if isinstance(body, dict) and "error" in body and "auth_req_id" not in body:
         _raise(client, response)

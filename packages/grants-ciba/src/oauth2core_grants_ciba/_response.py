@@ -40,6 +40,7 @@ class BackChannelAuthenticationResponse(Expiring):
 
     def __init__(
         self,
+        /,  # a response field named "self" is an extra field like any other
         auth_req_id: str,
         expires_at: datetime | int | float | None = None,
         interval: int | float | str | None = None,

@@ -57,6 +57,7 @@ class DeviceAuthorizationResponse(Expiring):
 
     def __init__(
         self,
+        /,  # a response field named "self" is an extra field like any other
         device_code: str,
         user_code: str,
         verification_uri: str,

@@ -45,6 +45,6 @@ def token_hash(value: str, alg: str, crv: str | None = None) -> str:
     :param crv: the curve of the signing key, for ``alg="EdDSA"``.
     :raises ValueError: no hash is defined for ``alg`` (or the EdDSA curve is unknown).
     """
-    digest = _digest_for(alg, crv)(value.encode())
+    digest = _digest_for(alg, crv)(value.encode("utf-8", "surrogatepass"))  # a JSON "\ud800"
     half = digest[: len(digest) // 2]
     return base64.urlsafe_b64encode(half).rstrip(b"=").decode("ascii")

@@ -93,8 +93,22 @@ def _id_token_error(error: JwtValidationError) -> type[InvalidIdToken]:
     return _BY_CLAIM.get(error.claim or "", InvalidIdToken)
 
 
-def _datetime(value: float | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, tz=UTC)
+def _datetime(value: float | None, name: str) -> datetime | None:
+    return None if value is None else _from_timestamp(value, name)
+
+
+def _from_timestamp(value: float, name: str) -> datetime:
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):  # past year 9999: which one, by platform
+        raise MalformedIdToken(
+            f"the {name} claim is out of the range of dates", claim=name
+        ) from None
+
+
+def _utf8(text: str) -> bytes:
+    """``text`` as bytes to compare; a JSON string may hold a lone surrogate (an escaped D800)."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 class IdToken(str):
@@ -167,7 +181,7 @@ class IdToken(str):
 
     def _instant(self, name: str) -> datetime:
         value = self._number(name, required=True)
-        return datetime.fromtimestamp(value if value is not None else 0.0, tz=UTC)
+        return _from_timestamp(value if value is not None else 0.0, name)
 
     @property
     def issuer(self) -> str:
@@ -241,7 +255,7 @@ class IdToken(str):
     @property
     def auth_datetime(self) -> datetime | None:
         """``auth_time`` as an aware datetime, or None."""
-        return _datetime(self._number("auth_time"))
+        return _datetime(self._number("auth_time"), "auth_time")
 
     @property
     def issued_at(self) -> datetime:
@@ -256,7 +270,7 @@ class IdToken(str):
     @property
     def not_before(self) -> datetime | None:
         """``nbf`` as an aware datetime, or None."""
-        return _datetime(self._number("nbf"))
+        return _datetime(self._number("nbf"), "nbf")
 
     def __repr__(self) -> str:
         iss = self._claims.get("iss")
@@ -283,7 +297,7 @@ def _check_nonce(claims: Mapping[str, Any], nonce: str) -> None:
             claim="nonce",
             expected=nonce,
         )
-    if not hmac.compare_digest(received.encode(), nonce.encode()):
+    if not hmac.compare_digest(_utf8(received), _utf8(nonce)):
         raise JwtValidationError(
             "the ID token nonce is not the one sent",
             code=ValidationCode.CLAIM_MISMATCH,
@@ -333,7 +347,7 @@ def _check_hash(
     if value is None:
         return  # nothing to compare it with (the caller did not give the value)
     expected = token_hash(value, alg, crv)
-    if not hmac.compare_digest(received.encode(), expected.encode()):
+    if not hmac.compare_digest(_utf8(received), _utf8(expected)):
         raise JwtValidationError(
             f"the ID token {name} does not match",
             code=ValidationCode.CLAIM_MISMATCH,

@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from ._errors import JwtValidationError, ValidationCode
@@ -79,11 +80,12 @@ def is_jwe(value: str) -> bool:
 class Jws:
     """A parsed compact JWS: its protected header and claims, not yet verified."""
 
-    compact: str
+    # the repr shows the header only: the rest is an ID token, or a JARM code in the claims
+    compact: str = field(repr=False)
     header: dict[str, Any]
-    claims: dict[str, Any]
-    signing_input: bytes
-    signature: bytes
+    claims: dict[str, Any] = field(repr=False)
+    signing_input: bytes = field(repr=False)
+    signature: bytes = field(repr=False)
 
     @property
     def alg(self) -> Any:
@@ -163,7 +165,13 @@ def number_claim(claims: Mapping[str, Any], name: str, *, required: bool = False
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise JwtValidationError(f"the {name} claim is not a number", claim=name)
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int past the float range
+        number = math.inf
+    if not math.isfinite(number):  # RFC 8259 §6: no NaN or Infinity; never a date
+        raise JwtValidationError(f"the {name} claim is not a finite number", claim=name)
+    return number
 
 
 def audiences(claims: Mapping[str, Any], *, required: bool = True) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Final
 
-from oauth2core import InvalidResponse
+from oauth2core import InvalidResponse, json_object
 
 from ._errors import (
     InvalidJwtIntrospectionResponse,
@@ -51,13 +51,7 @@ def _content_type(response: requests.Response) -> str:
 
 
 def _json_object(response: requests.Response, what: str) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        raise InvalidResponse(f"the {what} response body is not JSON", response) from None
-    if not isinstance(body, dict):
-        raise InvalidResponse(f"the {what} response is not a JSON object", response)
-    return body
+    return json_object(response, InvalidResponse, f"the {what} response")  # core's one parser
 
 
 def _expected_sub(token: object) -> str | None:
@@ -90,7 +84,7 @@ def _userinfo_jwt(client: OAuth2Client, value: str) -> dict[str, Any]:
             )
         try:
             claims = json.loads(inner)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             claims = None
         if not isinstance(claims, dict):
             raise JwtValidationError("the decrypted userinfo response is not a JSON object")

@@ -139,7 +139,7 @@ def _asks_for_nonce(response: requests.Response) -> bool:
         return False
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
         return False
     return isinstance(body, dict) and body.get("error") == USE_DPOP_NONCE
 
@@ -159,7 +159,7 @@ def token_endpoint_flow(request: requests.PreparedRequest, context: FlowContext)
     value = context.options.get("dpop_key")
     if value is None:
         return None
-    return _proved(_key_of(value), request, None, None)
+    return _proved(_key_of(value), request, None, None, _TOKEN_ENDPOINT_NONCE_STATUSES)
 
 
 def resource_flow(request: requests.PreparedRequest, context: FlowContext) -> Flow | None:
@@ -167,11 +167,24 @@ def resource_flow(request: requests.PreparedRequest, context: FlowContext) -> Fl
     token: DPoPToken | None = context.token
     if token is None or getattr(token, "dpop_key", None) is None:
         return None
-    return _proved(token.dpop_key, request, token.ath, token.authorization_header())
+    return _proved(
+        token.dpop_key, request, token.ath, token.authorization_header(), _RESOURCE_NONCE_STATUSES
+    )
+
+
+_TOKEN_ENDPOINT_NONCE_STATUSES: Final = frozenset({400, 401})
+"""RFC 9449 §8: the authorization server asks with a 400 error body (401 is tolerated)."""
+
+_RESOURCE_NONCE_STATUSES: Final = frozenset({401})
+"""RFC 9449 §9: a resource server asks with a 401 and a ``DPoP`` challenge."""
 
 
 def _proved(
-    key: DPoPKey, request: requests.PreparedRequest, ath: str | None, authorization: str | None
+    key: DPoPKey,
+    request: requests.PreparedRequest,
+    ath: str | None,
+    authorization: str | None,
+    nonce_statuses: frozenset[int],
 ) -> Flow:
     """Send ``request`` with a proof; once more with a new one if the server wants a nonce.
 
@@ -192,7 +205,7 @@ def _proved(
     if (
         fresh is not None
         and fresh != nonce
-        and response.status_code in (400, 401)
+        and response.status_code in nonce_statuses
         and _replayable(request)
         and _asks_for_nonce(response)
     ):

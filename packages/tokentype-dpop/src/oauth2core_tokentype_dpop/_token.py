@@ -68,6 +68,7 @@ class DPoPToken(BearerToken):
 
     def __init__(
         self,
+        /,  # a response field named "self" is an extra field like any other
         access_token: str,
         *,
         dpop_key: object,
@@ -155,7 +156,9 @@ class DPoPTokenSerializer(TokenSerializer):
         """
         try:
             return super().loads(serialized)
-        except TypeError:
+        except ValueError as err:
+            if not isinstance(err.__cause__, TypeError):
+                raise
             raise ValueError(
                 "not a loadable token (a DPoP token must be dumped by DPoPTokenSerializer, "
                 "which keeps its key)"
