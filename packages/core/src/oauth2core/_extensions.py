@@ -158,6 +158,13 @@ class AuthCoercionContext(NamedTuple):
     issuer: str | None
     clock: Any = None
 
+    def __repr__(self) -> str:
+        secret = None if self.client_secret is None else "<redacted>"
+        return (
+            f"AuthCoercionContext(client_id={self.client_id!r}, client_secret={secret}, "
+            f"keywords={sorted(self.keywords)}, token_endpoint={self.token_endpoint!r})"
+        )
+
 
 class AuthCoercion(NamedTuple):
     """Turns an ``auth=`` shape or constructor keywords into a client authentication handler.
@@ -217,6 +224,10 @@ class FlowContext(NamedTuple):
     data: FormData | None = None
     token: Any = None
 
+    def __repr__(self) -> str:
+        fields = None if self.data is None else sorted(self.data)
+        return f"FlowContext(endpoint={self.endpoint!r}, data={fields}, token={self.token!r})"
+
 
 class RequestFlow(NamedTuple):
     """A step that takes part in sending a request (DPoP proofs, nonce retries, retries).
@@ -262,6 +273,10 @@ class TokenResponseContext(NamedTuple):
     authorization_response: Any = None
     id_token_validation: Any = None
     previous_token: Any = None
+
+    def __repr__(self) -> str:
+        # the form carries codes, verifiers, refresh tokens, passwords: names only
+        return f"TokenResponseContext(grant_type={self.grant_type!r}, data={sorted(self.data)})"
 
 
 class TokenResponseStep(NamedTuple):
