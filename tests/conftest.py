@@ -16,7 +16,7 @@ Two profiles:
   search before a release or after touching a parser or a security check. Run it with::
 
       HYPOTHESIS_PROFILE=soak uv run --all-packages pytest -m hypothesis -q \
-          -p no:randomly --hypothesis-show-statistics
+          --hypothesis-show-statistics
 
   Hypothesis marks every ``@given`` test with ``hypothesis``; ``-k`` narrows the run
   (``-k id_token`` for the ID token parsers alone). Each test then takes from about
