@@ -1,4 +1,4 @@
-"""Retries with the JOSE packages: JWKS fetches; a fresh assertion and proof per attempt."""
+"""Retries with the JOSE packages: JWKS fetches; a fresh client assertion per attempt."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 import requests
 import responses
 
-from oauth2core import OAuth2Client, RetryPolicy, TemporarilyUnavailable, TransportError
-from oauth2core.testing import FakeClock, FakeSleeper, registry_from
+from oauth2core import RetryPolicy, TemporarilyUnavailable, TransportError
+from oauth2core.testing import FakeClock, FakeSleeper
 from oauth2core_oidc import InvalidJwksResponse, Jwks
 from oauth2core_oidc._settings import server_keys
 
@@ -117,22 +117,6 @@ def test_each_attempt_signs_a_fresh_client_assertion(make_client, ordered_http, 
     assertions = [parse_qs(c.request.body)["client_assertion"][0] for c in ordered_http.calls]
     jtis = [claims_of(assertion)["jti"] for assertion in assertions]
     assert len(set(jtis)) == 3
-
-
-def test_each_attempt_gets_a_fresh_dpop_proof(ordered_http, clock, urls):
-    registry = registry_from(
-        "oauth2core_clientauth_jwt._plugin", "oauth2core_tokentype_dpop._plugin"
-    )
-    policy = RetryPolicy(2, sleeper=FakeSleeper(clock))
-    with OAuth2Client(
-        urls.token, ("client-1", "secret"), registry=registry, retry=policy
-    ) as client:
-        ordered_http.post(urls.token, status=500, json={"error": "server_error"})
-        ordered_http.post(urls.token, json={**TOKEN_ANSWER, "token_type": "DPoP"})
-        token = client.client_credentials(dpop=True)
-    assert token.token_type.lower() == "dpop"
-    proofs = [c.request.headers["DPoP"] for c in ordered_http.calls]
-    assert len({claims_of(proof)["jti"] for proof in proofs}) == 2
 
 
 def test_a_code_redemption_with_a_client_assertion_is_not_retried(
