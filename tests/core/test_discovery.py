@@ -67,6 +67,18 @@ def test_keywords_win_over_the_document(registry):
     assert client.userinfo_endpoint == f"{ISSUER}/other"
 
 
+def test_a_token_endpoint_keyword_wins_over_the_document(registry):
+    client = OAuth2Client.from_discovery_document(
+        DOCUMENT, auth="id", token_endpoint=f"{ISSUER}/mtls/token", registry=registry
+    )
+    assert client.token_endpoint == f"{ISSUER}/mtls/token"
+    without = {key: value for key, value in DOCUMENT.items() if key != "token_endpoint"}
+    client = OAuth2Client.from_discovery_document(
+        without, auth="id", token_endpoint=f"{ISSUER}/token", registry=registry
+    )
+    assert client.token_endpoint == f"{ISSUER}/token"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -898,11 +898,11 @@ class OAuth2Client:
                     raise InvalidDiscoveryDocument(f"in the server metadata, {err}") from None
             if value is not None:
                 settings[key] = value
+        settings.update(issuer=found, metadata=discovery)
+        settings.update(kwargs)
         token_endpoint = settings.pop("token_endpoint", None)
         if token_endpoint is None:
             raise InvalidDiscoveryDocument("the server metadata has no token_endpoint")
-        settings.update(issuer=found, metadata=discovery)
-        settings.update(kwargs)
         return cls(token_endpoint, auth, **settings)
 
     @classmethod

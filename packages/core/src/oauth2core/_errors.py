@@ -25,11 +25,13 @@ argument) are plain :class:`TypeError` / :class:`ValueError`.
     │   ├── ResponseTooLarge          the body is over the client's ``max_response_size``
     │   └── UnexpectedRedirect        a server endpoint redirected (never followed)
     ├── UnvalidatedIdToken            an id_token arrived and no plugin can validate it
+    ├── ExpiredAccessToken            an expired access token was about to be sent
+    ├── NonRenewableTokenError        a handler's token expired and it cannot get another
     ├── AuthorizationResponseError    the authorization redirect carries an ``error``
     │   └── InteractionRequired ── LoginRequired, AccountSelectionRequired,
     │                              SessionSelectionRequired, ConsentRequired
-    └── InvalidAuthorizationResponse  (also ValueError) the redirect fails a check
-        ├── MismatchingState, MissingAuthCode, MissingIssuer, MismatchingIssuer
+    ├── InvalidAuthorizationResponse  (also ValueError) the redirect fails a check
+    │   └── MismatchingState, MissingAuthCode, MissingIssuer, MismatchingIssuer
     └── EndpointError                 the server answered with an OAuth error body
         ├── InvalidRequest, InvalidClient, InvalidGrant, UnauthorizedClient,
         │   UnsupportedGrantType, InvalidScope, InvalidTarget, AccessDenied,
