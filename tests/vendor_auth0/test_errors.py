@@ -195,3 +195,12 @@ def test_a_transport_failure_is_not_a_rate_limit(
     with pytest.raises(requests.RequestException) as caught:
         client.client_credentials(audience=AUDIENCE)
     assert not isinstance(caught.value, TooManyRequests)
+
+
+def test_a_429_nested_too_deep_is_still_too_many_requests(
+    client: Auth0Client, mocked: responses.RequestsMock
+):
+    mocked.post(TOKEN, status=429, body="[" * 100_000 + "]" * 100_000)
+    with pytest.raises(TooManyRequests) as caught:
+        client.client_credentials(audience=AUDIENCE)
+    assert caught.value.status_code == 429

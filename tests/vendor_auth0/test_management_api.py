@@ -279,3 +279,12 @@ def test_a_private_key_without_the_jwt_plugin_fails_closed(
 def test_a_bad_tenant(registry: Registry):
     with pytest.raises(ValueError, match="unsupported scheme"):
         Auth0ManagementApiClient("ftp://acme", "app", registry=registry)
+
+
+@pytest.mark.usefixtures("token_endpoint")
+def test_management_api_error_nested_too_deep(a0mgmt: Auth0ManagementApiClient, mocked):
+    mocked.get(f"{API}users", status=400, body="[" * 100_000 + "]" * 100_000)
+    with pytest.raises(Auth0ManagementApiError) as caught:
+        a0mgmt.get("users")
+    assert caught.value.status_code == 400
+    assert caught.value.message is None

@@ -130,7 +130,7 @@ class Auth0Client(OAuth2Client):
         if response.status_code == 429:
             try:
                 body = response.json()
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
                 body = None
             fields = body if isinstance(body, dict) else {}
             error, description, uri = (

@@ -79,7 +79,7 @@ class Auth0ManagementApiError(OAuth2Error, requests.HTTPError):
     def __init__(self, response: requests.Response) -> None:
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             body = None
         fields = body if isinstance(body, dict) else {}
         error, message, error_code = (
