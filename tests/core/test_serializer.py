@@ -16,7 +16,7 @@ def test_round_trip_keeps_fields_and_absolute_expiry():
     )
     serializer = TokenSerializer()
     text = serializer.dumps(token)
-    assert "at" not in text  # compact, not the JSON itself
+    assert "access_token" not in text  # compact, not the JSON itself
     loaded = serializer.loads(text)
     assert isinstance(loaded, BearerToken)
     assert loaded.access_token == "at"
