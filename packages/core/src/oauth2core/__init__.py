@@ -24,7 +24,7 @@ from ._authorization import (
     PkceUtils,
     RequestUriParameterAuthorizationRequest,
 )
-from ._client import OAuth2Client, json_object
+from ._client import OAuth2Client, json_object, validate_endpoint
 from ._client_auth import (
     BaseClientAuthenticationMethod,
     ClientSecretBasic,
@@ -208,6 +208,7 @@ __all__ = [
     "parse_seconds",
     "plugins",
     "retry_after",
+    "validate_endpoint",
     "well_known_uri",
 ]
 

@@ -85,9 +85,10 @@ def _is_loopback(host: str) -> bool:
 
 
 def validate_endpoint(name: str, url: object, *, allow_insecure_http: bool = False) -> str:
-    """Check an endpoint URL: https, no credentials, no fragment.
+    """Check an endpoint URL: https, a host, no credentials, no fragment.
 
-    Plain http is accepted on loopback hosts (RFC 8252 §7.3), elsewhere only with
+    For plugins too, checking the URLs they fetch (the oidc JWKS cache). Plain http is
+    accepted on loopback hosts (RFC 8252 §7.3), elsewhere only with
     ``allow_insecure_http``. URLs found valid are remembered, so building many clients
     for one server parses each URL once.
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, final
-from urllib.parse import urlsplit
 
 import requests
 
@@ -16,6 +14,7 @@ from oauth2core import (
     Clock,
     RetryPolicy,
     fetch_document,
+    validate_endpoint,
 )
 from oauth2core_clientauth_jwt import InvalidKey, VerificationKey, load_public_key
 
@@ -32,30 +31,6 @@ DEFAULT_JWKS_TTL: Final = 600.0
 """Seconds a fetched JWK Set is used before it is fetched again (on the next use)."""
 DEFAULT_JWKS_REFRESH_INTERVAL: Final = 30.0
 """Minimum seconds between two fetches triggered by an unknown ``kid``."""
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_uri(uri: str, allow_insecure_http: bool) -> str:
-    if not isinstance(uri, str):
-        raise TypeError("the JWKS uri must be a string")
-    parts = urlsplit(uri)
-    secure = parts.scheme == "https" or (
-        parts.scheme == "http" and (allow_insecure_http or _is_loopback(parts.hostname or ""))
-    )
-    if not secure or not parts.hostname or parts.username or parts.password or parts.fragment:
-        raise ValueError(
-            f"the JWKS uri {parts.scheme}://{parts.hostname}{parts.path} must be an https URL "
-            "(http only on loopback), without credentials or fragment"
-        )
-    return uri
 
 
 def _key_list(value: object) -> tuple[dict[str, Any], ...]:
@@ -129,7 +104,11 @@ class Jwks:
     ) -> None:
         if (uri is None) == (keys is None):
             raise TypeError("pass the JWKS uri= or static keys=, not both")
-        self._uri = None if uri is None else _check_uri(uri, allow_insecure_http)
+        self._uri = (
+            None
+            if uri is None
+            else validate_endpoint("the JWKS uri", uri, allow_insecure_http=allow_insecure_http)
+        )
         self._allow_insecure_http = allow_insecure_http
         self._session = session
         self._timeout = timeout
