@@ -16,8 +16,9 @@ jwskate or cryptography load on first use (PEP 562), so the entry point imports 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from oauth2core import lazy_attributes
 
 from ._constants import CLIENT_ASSERTION_TYPE, CLIENT_AUTHENTICATION_JWT, JWT_BEARER_GRANT
 from ._errors import (
@@ -94,37 +95,27 @@ __all__ = [
 ]
 
 _LAZY = {
-    "OAuth2JwtBearerAuth": "_auth",
-    "BaseClientAssertionAuthenticationMethod": "_client_auth",
-    "ClientSecretJwt": "_client_auth",
-    "PrivateKeyJwt": "_client_auth",
-    "CONTENT_ENCRYPTION_ALGS": "_jose",
-    "KEY_MANAGEMENT_ALGS": "_jose",
-    "MIN_RSA_KEY_SIZE": "_jose",
-    "SIGNATURE_ALGS": "_jose",
-    "DecryptionKey": "_jose",
-    "JwtSigner": "_jose",
-    "SigningKey": "_jose",
-    "VerificationKey": "_jose",
-    "decrypt_jwe": "_jose",
-    "encrypt_jwe": "_jose",
-    "generate_private_key": "_jose",
-    "load_decryption_key": "_jose",
-    "load_private_key": "_jose",
-    "load_public_key": "_jose",
-    "load_secret_key": "_jose",
+    "OAuth2JwtBearerAuth": "._auth",
+    "BaseClientAssertionAuthenticationMethod": "._client_auth",
+    "ClientSecretJwt": "._client_auth",
+    "PrivateKeyJwt": "._client_auth",
+    "CONTENT_ENCRYPTION_ALGS": "._jose",
+    "KEY_MANAGEMENT_ALGS": "._jose",
+    "MIN_RSA_KEY_SIZE": "._jose",
+    "SIGNATURE_ALGS": "._jose",
+    "DecryptionKey": "._jose",
+    "JwtSigner": "._jose",
+    "SigningKey": "._jose",
+    "VerificationKey": "._jose",
+    "decrypt_jwe": "._jose",
+    "encrypt_jwe": "._jose",
+    "generate_private_key": "._jose",
+    "load_decryption_key": "._jose",
+    "load_private_key": "._jose",
+    "load_public_key": "._jose",
+    "load_secret_key": "._jose",
 }
 """Names whose module imports jwskate and cryptography: loaded on first access."""
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

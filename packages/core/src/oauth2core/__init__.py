@@ -88,6 +88,7 @@ from ._errors import (
 from ._expiry import Expiring, parse_seconds
 from ._extras import extra_for
 from ._http import DEFAULT_MAX_RESPONSE_SIZE, fetch_document
+from ._lazy import lazy_attributes
 from ._polling import (
     BaseTokenEndpointPollingJob,
     BaseTokenEndpointPoolingJob,
@@ -203,6 +204,7 @@ __all__ = [
     "fetch_document",
     "hookimpl",
     "json_object",
+    "lazy_attributes",
     "oauth2_discovery_document_url",
     "oidc_discovery_document_url",
     "parse_seconds",

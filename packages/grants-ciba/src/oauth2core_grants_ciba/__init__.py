@@ -21,8 +21,9 @@ cheaply.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from oauth2core import lazy_attributes
 
 if TYPE_CHECKING:
     from ._constants import CIBA_GRANT
@@ -76,15 +77,4 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The public names, imported on first access."""
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _MODULES, __all__)

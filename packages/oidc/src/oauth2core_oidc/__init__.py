@@ -20,8 +20,9 @@ need the JOSE libraries load on first use (PEP 562).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from oauth2core import lazy_attributes
 
 from ._errors import (
     ExpiredIdToken,
@@ -111,26 +112,16 @@ __all__ = [
 ]
 
 _LAZY = {
-    "IdToken": "_id_token",
-    "validate_id_token": "_id_token",
-    "Jwks": "_jwks",
-    "RequestParameterAuthorizationRequest": "_jar",
-    "sign_request": "_jar",
-    "sign_and_encrypt_request": "_jar",
-    "validate_jarm_response": "_jarm",
-    "decode_endpoint_response": "_responses",
+    "IdToken": "._id_token",
+    "validate_id_token": "._id_token",
+    "Jwks": "._jwks",
+    "RequestParameterAuthorizationRequest": "._jar",
+    "sign_request": "._jar",
+    "sign_and_encrypt_request": "._jar",
+    "validate_jarm_response": "._jarm",
+    "decode_endpoint_response": "._responses",
 }
 """Names whose module imports (or soon needs) the JOSE libraries: loaded on first access."""
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

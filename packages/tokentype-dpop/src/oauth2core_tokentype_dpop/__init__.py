@@ -18,8 +18,9 @@ jwskate or cryptography load on first use (PEP 562), so the entry point imports 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from oauth2core import lazy_attributes
 
 from ._constants import DEFAULT_ALG, DPOP_HEADER, NONCE_HEADER, PROOF_TYP, TOKEN_TYPE
 from ._errors import (
@@ -53,24 +54,14 @@ __all__ = [
 ]
 
 _LAZY = {
-    "DPoPKey": "_key",
-    "DPoPToken": "_token",
-    "DPoPTokenSerializer": "_token",
+    "DPoPKey": "._key",
+    "DPoPToken": "._token",
+    "DPoPTokenSerializer": "._token",
 }
 """Names whose module imports jwskate and cryptography: loaded on first access."""
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)
 
 
 def _publish() -> None:
