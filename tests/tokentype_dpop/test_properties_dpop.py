@@ -109,6 +109,10 @@ answers = st.tuples(
     first=(400, {"error": "use_dpop_nonce"}, "n-1", ""),
     second=(200, {"access_token": "at", "token_type": "DPoP"}, "n-2", ""),
 ).via("the nonce retry")
+@example(
+    first=(200, {"dpop_key": "DPoP", "access_token": "DPoP"}, "n-1", ""),
+    second=(200, {"error": "use_dpop_nonce"}, "n-1", ""),
+).via("a Bearer answer with a field named dpop_key is still a downgrade")
 def test_property_token_endpoint_nonce_retry(first, second):
     KEY.nonces.clear()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:

@@ -10,6 +10,7 @@ import requests
 
 import oauth2core
 from oauth2core import (
+    BearerToken,
     ExpiredAccessToken,
     OAuth2AccessTokenAuth,
     OAuth2ClientCredentialsAuth,
@@ -377,3 +378,12 @@ def test_client_refresh_token_reuses_the_key(client, mock_http, urls, token, pro
 )
 def test_challenges(header, expected):
     assert challenges(header) == expected
+
+
+def test_the_resource_flow_leaves_a_bearer_token_with_a_dpop_key_field_alone(urls):
+    from oauth2core.hookspecs import FlowContext
+    from oauth2core_tokentype_dpop._flows import resource_flow
+
+    token = BearerToken("at-1", dpop_key="DPoP")  # an extra field of the server's response
+    request = requests.Request("GET", urls.resource).prepare()
+    assert resource_flow(request, FlowContext("resource", token=token)) is None

@@ -154,6 +154,16 @@ def test_a_bearer_answer_to_a_dpop_request_is_refused(client, mock_http, urls, k
     assert "at-1" not in str(caught.value)
 
 
+@pytest.mark.parametrize("dpop_key", ["DPoP", {"kty": "EC"}, True], ids=["str", "jwk", "bool"])
+def test_a_server_field_named_dpop_key_does_not_pass_for_a_binding(
+    client, mock_http, urls, key, dpop_key
+):
+    """A Bearer token shows the response's fields as attributes: only the class binds."""
+    mock_http.post(urls.token, json={"access_token": "at-1", "dpop_key": dpop_key})
+    with pytest.raises(InvalidTokenResponse, match="allow_bearer_downgrade"):
+        client.client_credentials(dpop_key=key)
+
+
 def test_the_bearer_downgrade_is_allowed_by_name(client, mock_http, urls, key):
     mock_http.post(urls.token, json={"access_token": "at-1", "token_type": "Bearer"})
     token = client.client_credentials(dpop_key=key, allow_bearer_downgrade=True)

@@ -144,6 +144,19 @@ def _asks_for_nonce(response: requests.Response) -> bool:
     return isinstance(body, dict) and body.get("error") == USE_DPOP_NONCE
 
 
+def _bound_key(token: Any) -> DPoPKey | None:
+    """The key a DPoP token is bound to; None for any other token, whatever its fields.
+
+    Other tokens show the fields of the server's response as attributes, and a response
+    may well carry one named ``dpop_key``: only the token's class decides (a
+    :class:`DPoPToken` has it as a slot), without importing that class's JOSE libraries.
+    """
+    if not hasattr(type(token), "dpop_key"):
+        return None
+    key: DPoPKey = token.dpop_key
+    return key
+
+
 def _replayable(request: requests.PreparedRequest) -> bool:
     return request.body is None or isinstance(request.body, str | bytes)
 
@@ -165,11 +178,10 @@ def token_endpoint_flow(request: requests.PreparedRequest, context: FlowContext)
 def resource_flow(request: requests.PreparedRequest, context: FlowContext) -> Flow | None:
     """Authorize a resource request with a DPoP token and a proof; retry once for a nonce."""
     token: DPoPToken | None = context.token
-    if token is None or getattr(token, "dpop_key", None) is None:
+    key = _bound_key(token)
+    if token is None or key is None:
         return None
-    return _proved(
-        token.dpop_key, request, token.ath, token.authorization_header(), _RESOURCE_NONCE_STATUSES
-    )
+    return _proved(key, request, token.ath, token.authorization_header(), _RESOURCE_NONCE_STATUSES)
 
 
 _TOKEN_ENDPOINT_NONCE_STATUSES: Final = frozenset({400, 401})
@@ -240,7 +252,7 @@ def check_token_type(token: Any, context: TokenResponseContext) -> Any:
     the key, and anyone who obtains it can use it.
     """
     options = context.options
-    if options.get("dpop_key") is None or getattr(token, "dpop_key", None) is not None:
+    if options.get("dpop_key") is None or _bound_key(token) is not None:
         return token
     token_type = getattr(token, "token_type", None)
     issued = token_type == "N_A"  # noqa: S105 - a token type, not a password
