@@ -24,7 +24,7 @@ from ._authorization import (
     PkceUtils,
     RequestUriParameterAuthorizationRequest,
 )
-from ._client import OAuth2Client, json_object, validate_endpoint
+from ._client import OAuth2Client, json_object, json_object_or_none, validate_endpoint
 from ._client_auth import (
     BaseClientAuthenticationMethod,
     ClientSecretBasic,
@@ -204,6 +204,7 @@ __all__ = [
     "fetch_document",
     "hookimpl",
     "json_object",
+    "json_object_or_none",
     "lazy_attributes",
     "oauth2_discovery_document_url",
     "oidc_discovery_document_url",

@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType, MethodType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -721,11 +721,8 @@ class OAuth2Client:
         An OAuth error body (RFC 6749 §5.2) raises the class registered for its ``error``
         code at ``endpoint`` (else ``default``); anything else raises ``invalid``.
         """
-        try:
-            body = response.json()
-        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
-            body = None
-        if isinstance(body, dict) and isinstance(body.get("error"), str) and body["error"]:
+        body = json_object_or_none(response)
+        if body is not None and isinstance(body.get("error"), str) and body["error"]:
             description = body.get("error_description")
             uri = body.get("error_uri")
             cls = self.registry.error_class(endpoint, body["error"], default)
@@ -1096,8 +1093,26 @@ def json_object(
     """
     try:
         body = response.json()
-    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
+    except _UNPARSABLE:
         raise invalid(f"{what} is not JSON", response) from None
     if not isinstance(body, dict):
         raise invalid(f"{what} is a JSON {type(body).__name__}, not an object", response)
     return body
+
+
+def json_object_or_none(response: requests.Response) -> dict[str, Any] | None:
+    """The JSON object in ``response``'s body, or None when the body is anything else.
+
+    For a body that may or may not be an error object (an error sent with HTTP 200, a
+    vendor's 429): a body that is not JSON, is nested too deep to parse, or is not an
+    object gives None, never an exception.
+    """
+    try:
+        body = response.json()
+    except _UNPARSABLE:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+_UNPARSABLE: Final = (ValueError, RecursionError)
+"""What parsing a body can raise: not JSON, or JSON nested too deep for the parser."""

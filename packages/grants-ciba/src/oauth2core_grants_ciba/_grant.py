@@ -12,6 +12,7 @@ from oauth2core import (
     BaseTokenEndpointPollingJob,
     FeatureNotInstalled,
     UnvalidatedIdToken,
+    json_object_or_none,
 )
 
 from ._constants import BACKCHANNEL_AUTHENTICATION_ENDPOINT, CIBA_GRANT
@@ -174,11 +175,8 @@ def _raise(client: OAuth2Client, response: requests.Response) -> None:
 
 def _raise_for_error_body(client: OAuth2Client, response: requests.Response) -> None:
     """An error body sent with 200 is still an error."""
-    try:
-        body = response.json()
-    except (ValueError, RecursionError):  # not JSON (or nested too deep): parsed next
-        return
-    if isinstance(body, dict) and "error" in body and "auth_req_id" not in body:
+    body = json_object_or_none(response)  # anything else is parsed next
+    if body is not None and "error" in body and "auth_req_id" not in body:
         _raise(client, response)
 
 

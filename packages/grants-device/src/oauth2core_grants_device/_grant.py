@@ -10,6 +10,7 @@ from oauth2core import (
     SKIP_ID_TOKEN_VALIDATION,
     BaseTokenEndpointPollingJob,
     UnvalidatedIdToken,
+    json_object_or_none,
 )
 
 from ._constants import DEVICE_AUTHORIZATION_ENDPOINT, DEVICE_CODE_GRANT
@@ -98,11 +99,8 @@ def authorize_device(
 
 def _raise_for_error_body(client: OAuth2Client, response: requests.Response) -> None:
     """An error body sent with 200 is still an error."""
-    try:
-        body = response.json()
-    except (ValueError, RecursionError):  # not JSON (or nested too deep): parsed next
-        return
-    if isinstance(body, dict) and "error" in body and "device_code" not in body:
+    body = json_object_or_none(response)  # anything else is parsed next
+    if body is not None and "error" in body and "device_code" not in body:
         client.raise_for_error(
             response,
             "device_authorization",

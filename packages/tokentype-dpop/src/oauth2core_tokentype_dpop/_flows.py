@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from oauth2core import SYSTEM_CLOCK, InvalidTokenResponse
+from oauth2core import SYSTEM_CLOCK, InvalidTokenResponse, json_object_or_none
 
 from ._constants import DEFAULT_ALG, DPOP_HEADER
 
@@ -137,11 +137,8 @@ def _asks_for_nonce(response: requests.Response) -> bool:
         return True
     if response.status_code != 400:
         return False
-    try:
-        body = response.json()
-    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
-        return False
-    return isinstance(body, dict) and body.get("error") == USE_DPOP_NONCE
+    body = json_object_or_none(response)
+    return body is not None and body.get("error") == USE_DPOP_NONCE
 
 
 def _bound_key(token: Any) -> DPoPKey | None:

@@ -13,6 +13,7 @@ from oauth2core import (
     InvalidResponse,
     OAuth2Client,
     OAuth2ClientCredentialsAuth,
+    json_object_or_none,
 )
 
 from ._errors import TooManyRequests, management_api_error
@@ -128,11 +129,7 @@ class Auth0Client(OAuth2Client):
         OAuth error; the error code and description are kept when it is one.
         """
         if response.status_code == 429:
-            try:
-                body = response.json()
-            except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
-                body = None
-            fields = body if isinstance(body, dict) else {}
+            fields = json_object_or_none(response) or {}
             error, description, uri = (
                 value if isinstance(value, str) and value else None
                 for value in (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import requests
 
-from oauth2core import EndpointError, OAuth2Error
+from oauth2core import EndpointError, OAuth2Error, json_object_or_none
 from oauth2core import retry_after as _retry_after
 
 __all__ = [
@@ -77,11 +77,7 @@ class Auth0ManagementApiError(OAuth2Error, requests.HTTPError):
     response: requests.Response
 
     def __init__(self, response: requests.Response) -> None:
-        try:
-            body = response.json()
-        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
-            body = None
-        fields = body if isinstance(body, dict) else {}
+        fields = json_object_or_none(response) or {}
         error, message, error_code = (
             value if isinstance(value, str) and value else None
             for value in (fields.get("error"), fields.get("message"), fields.get("errorCode"))
